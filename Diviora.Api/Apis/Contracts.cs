@@ -1,0 +1,28 @@
+using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Schema;
+
+namespace Diviora.Api.Apis;
+
+/// <summary>The answer to an accepted upload.</summary>
+public sealed record UploadAccepted(Guid RunId, string Status);
+
+/// <summary>A run as the Api shows it.</summary>
+public sealed record RunResponse(
+    Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt)
+{
+    public static RunResponse From(Run run) => new(
+        run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
+        run.CreatedAt, run.StartedAt, run.FinishedAt);
+}
+
+/// <summary>A dataset with its schema.</summary>
+public sealed record DatasetResponse(string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns)
+{
+    public static DatasetResponse From(Dataset dataset) => new(
+        dataset.Name, dataset.RowCount, dataset.UpdatedAt,
+        [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable))]);
+}
+
+/// <summary>One column: its name as in the file, its type, and whether it holds empty values.</summary>
+public sealed record ColumnResponse(string Name, string Type, bool Nullable);

@@ -1,0 +1,72 @@
+using Diviora.Core.Catalog;
+using Diviora.Core.Warehouse;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Api.Apis;
+
+/// <summary>Datasets: their schemas and their rows.</summary>
+public static class DatasetsApi
+{
+    private const int DefaultLimit = 100;
+
+    public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets");
+        api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets");
+        api.MapGet("/{dataset}", GetDatasetAsync).WithName("GetDataset").WithSummary("Get a dataset and its columns");
+        api.MapGet("/{dataset}/rows", GetRowsAsync).WithName("GetRows")
+            .WithSummary("Read a page of a dataset's rows in load order")
+            .WithDescription($"Keys are the column names exactly as in the file; values are typed by column. limit is 1-{DatasetRows.MaxLimit}.");
+        return app;
+    }
+
+    internal static async Task<Ok<DatasetResponse[]>> ListDatasetsAsync(CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
+        var datasets = await catalog.Datasets.AsNoTracking().OrderBy(d => d.NormalizedName).ToListAsync(cancellationToken);
+        return TypedResults.Ok(datasets.Select(DatasetResponse.From).ToArray());
+    }
+
+    internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetDatasetAsync(
+        string dataset, CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        var found = await FindAsync(catalog, dataset, cancellationToken);
+        return found is null ? Problems.DatasetNotFound(dataset) : TypedResults.Ok(DatasetResponse.From(found));
+    }
+
+    internal static async Task<Results<Ok<RowsPage>, ProblemHttpResult>> GetRowsAsync(
+        string dataset, CatalogDbContext catalog, DatasetRows rows, CancellationToken cancellationToken,
+        long offset = 0, int limit = DefaultLimit)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        if (offset < 0)
+        {
+            return Problems.BadRequest("Invalid offset", $"offset must be 0 or more; it was {offset}.");
+        }
+
+        if (limit is < 1 or > DatasetRows.MaxLimit)
+        {
+            return Problems.BadRequest("Invalid limit", $"limit must be between 1 and {DatasetRows.MaxLimit}; it was {limit}.");
+        }
+
+        var found = await FindAsync(catalog, dataset, cancellationToken);
+        return found is null
+            ? Problems.DatasetNotFound(dataset)
+            : TypedResults.Ok(await rows.ReadPageAsync(found, offset, limit, cancellationToken));
+    }
+
+    private static Task<Dataset?> FindAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)
+    {
+        var normalized = name.ToLowerInvariant();
+        return catalog.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.NormalizedName == normalized, cancellationToken);
+    }
+}

@@ -1,0 +1,18 @@
+using Diviora.Core.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Diviora.Api.Apis;
+
+/// <summary>RFC 9457 problem details for the errors users can act on.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    public static ProblemHttpResult InvalidDatasetName(string name) =>
+        BadRequest("Invalid dataset name", $"'{name}' is not a valid dataset name: use {DatasetName.Rule}.");
+
+    public static ProblemHttpResult DatasetNotFound(string name) =>
+        TypedResults.Problem($"There is no dataset '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Dataset not found");
+
+}

@@ -1,0 +1,153 @@
+using Diviora.Core;
+using Diviora.Core.Catalog;
+using Diviora.Core.Messaging;
+using Diviora.Core.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Diviora.Api.Apis;
+
+/// <summary>Uploads: a file streams into Blob Storage, a run is queued, and the worker takes it from there.</summary>
+public static class UploadsApi
+{
+    private const string FileField = "file";
+
+    public static IEndpointRouteBuilder MapUploadsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/datasets/{dataset}/uploads", UploadAsync)
+            .WithName("UploadFile")
+            .WithSummary("Upload a file into a dataset")
+            .WithDescription("Send multipart/form-data with one file field named 'file'. The file is stored unchanged and a run is queued; " +
+                "poll the run at the Location given until it ends.")
+            .WithTags("Uploads")
+            .Accepts<IFormFile>("multipart/form-data")
+            .DisableAntiforgery();
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> UploadAsync(
+        string dataset, HttpContext context, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,
+        IOptions<UploadOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
+            !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
+            HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return Problems.BadRequest("Not a file upload", $"Send the file as multipart/form-data in a field named '{FileField}'.");
+        }
+
+        // Our own limit applies to the file; Kestrel's default 30 MB body limit would cut real files short.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
+                !disposition.IsFileDisposition() || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, FileField, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+            return await AcceptAsync(dataset, fileName, section, catalog, raw, queue, options.Value, time, cancellationToken);
+        }
+
+        return Problems.BadRequest("No file", $"The form has no file field named '{FileField}'.");
+    }
+
+    private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> AcceptAsync(
+        string datasetName, string? fileName, MultipartSection section, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,
+        UploadOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var runId = Guid.CreateVersion7();
+        var blobName = RawStore.BlobNameFor(datasetName, runId, fileName);
+        var body = new LimitedReadStream(section.Body, options.MaxFileBytes);
+        try
+        {
+            await raw.UploadAsync(blobName, body, section.ContentType, cancellationToken);
+        }
+        catch (FileTooLargeException e)
+        {
+            await raw.DeleteIfExistsAsync(blobName, CancellationToken.None);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
+        }
+
+        if (body.BytesRead == 0)
+        {
+            await raw.DeleteIfExistsAsync(blobName, CancellationToken.None);
+            return Problems.BadRequest("Empty file", $"The file '{fileName}' is empty.");
+        }
+
+        var dataset = await FindOrCreateDatasetAsync(catalog, datasetName, time, cancellationToken);
+        var run = new Run
+        {
+            Id = runId,
+            Dataset = dataset,
+            Status = RunStatus.Queued,
+            FileName = fileName,
+            BlobName = blobName,
+            SizeBytes = body.BytesRead,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        catalog.Runs.Add(run);
+        await catalog.SaveChangesAsync(cancellationToken);
+
+        try
+        {
+            await queue.SendAsync(RunMessage.For(runId), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            run.Status = RunStatus.Failed;
+            run.Error = $"The run could not be queued: {e.Message}";
+            run.FinishedAt = time.GetUtcNow().UtcDateTime;
+            await catalog.SaveChangesAsync(CancellationToken.None);
+            return TypedResults.Problem(run.Error, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable");
+        }
+
+        return TypedResults.Accepted($"/api/runs/{runId}", new UploadAccepted(runId, nameof(RunStatus.Queued)));
+    }
+
+    private static async Task<Dataset> FindOrCreateDatasetAsync(
+        CatalogDbContext catalog, string name, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var normalized = name.ToLowerInvariant();
+        if (await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var dataset = new Dataset
+        {
+            Name = name,
+            NormalizedName = normalized,
+            TableName = DatasetName.TableNameFor(name),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        catalog.Datasets.Add(dataset);
+        try
+        {
+            await catalog.SaveChangesAsync(cancellationToken);
+            return dataset;
+        }
+        catch (DbUpdateException)
+        {
+            // Another upload created it a moment ago.
+            catalog.Entry(dataset).State = EntityState.Detached;
+            return await catalog.Datasets.SingleAsync(d => d.NormalizedName == normalized, cancellationToken);
+        }
+    }
+}

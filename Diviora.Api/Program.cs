@@ -1,0 +1,26 @@
+using Diviora.Api.Apis;
+using Diviora.Api.Extensions;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+app.MapDefaultEndpoints();
+app.MapUploadsApi();
+app.MapRunsApi();
+app.MapDatasetsApi();
+
+app.Run();

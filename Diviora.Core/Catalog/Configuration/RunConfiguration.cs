@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Diviora.Core.Catalog.Configuration;
+
+internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
+{
+    public void Configure(EntityTypeBuilder<Run> builder)
+    {
+        builder.ToTable("runs");
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.FileName).HasMaxLength(1024);
+        builder.Property(r => r.BlobName).HasMaxLength(1024);
+        builder.Property(r => r.Error).HasMaxLength(4000);
+        builder.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(r => r.CreatedAt);
+        builder.HasIndex(r => new { r.DatasetId, r.CreatedAt });
+    }
+}

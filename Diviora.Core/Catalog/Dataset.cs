@@ -1,0 +1,26 @@
+namespace Diviora.Core.Catalog;
+
+/// <summary>A named, typed table of rows that runs load into.</summary>
+public sealed class Dataset
+{
+    public int Id { get; set; }
+
+    /// <summary>The name as the user wrote it; see <see cref="DatasetName"/> for the rule.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The lower-case name; dataset names are unique regardless of case.</summary>
+    public required string NormalizedName { get; set; }
+
+    /// <summary>The warehouse table holding the rows; derived from the validated name, never from raw input.</summary>
+    public required string TableName { get; set; }
+
+    public long RowCount { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When a run last loaded rows; null before the first successful run.</summary>
+    public DateTime? UpdatedAt { get; set; }
+
+    /// <summary>Columns in file order; empty until the first successful run gives the dataset a schema.</summary>
+    public List<DatasetColumn> Columns { get; set; } = [];
+}

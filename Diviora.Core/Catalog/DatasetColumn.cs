@@ -1,0 +1,22 @@
+namespace Diviora.Core.Catalog;
+
+/// <summary>One column of a dataset: the name users see and the physical name the warehouse uses.</summary>
+public sealed class DatasetColumn
+{
+    public int Id { get; set; }
+
+    public int DatasetId { get; set; }
+
+    /// <summary>Zero-based position in the dataset, which is the order of the first file's header.</summary>
+    public int Ordinal { get; set; }
+
+    /// <summary>The header text exactly as it appeared in the file (for example <c>Contact Phone Number</c>).</summary>
+    public required string Name { get; set; }
+
+    /// <summary>A generated identifier matching <see cref="Warehouse.SqlIdentifier"/>'s pattern; headers never reach SQL.</summary>
+    public required string PhysicalName { get; set; }
+
+    public ColumnType Type { get; set; }
+
+    public bool Nullable { get; set; }
+}

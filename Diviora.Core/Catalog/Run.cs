@@ -1,0 +1,39 @@
+namespace Diviora.Core.Catalog;
+
+/// <summary>One ingestion of one payload into one dataset.</summary>
+public sealed class Run
+{
+    public Guid Id { get; set; }
+
+    public int DatasetId { get; set; }
+
+    public Dataset Dataset { get; set; } = null!;
+
+    public RunStatus Status { get; set; }
+
+    /// <summary>The file name the payload arrived with, as given by the client.</summary>
+    public string? FileName { get; set; }
+
+    /// <summary>The blob in the raw container that holds the payload unchanged.</summary>
+    public required string BlobName { get; set; }
+
+    public long SizeBytes { get; set; }
+
+    public long RowsRead { get; set; }
+
+    public long RowsLoaded { get; set; }
+
+    public long RowsRejected { get; set; }
+
+    /// <summary>Why the run failed, or the last transient error of a run that is being retried.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>How many times a worker has started this run.</summary>
+    public int Attempts { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+}

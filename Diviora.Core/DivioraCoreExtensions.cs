@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Diviora.Core.Catalog;
+using Azure.Messaging.ServiceBus;
+using Diviora.Core.Ingestion;
+using Diviora.Core.Messaging;
+using Diviora.Core.Messaging.ServiceBus;
+using Diviora.Core.Messaging.StorageQueues;
+using Diviora.Core.Storage;
+using Diviora.Core.Warehouse;
+using Diviora.Core.Warehouse.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Diviora.Core;
+
+/// <summary>Registers the engine's parts from the connection strings a host was given.</summary>
+public static class DivioraCoreExtensions
+{
+    /// <summary>The connection string naming the warehouse (and catalog) database.</summary>
+    public const string WarehouseConnectionName = "warehouse";
+
+    /// <summary>
+    /// Adds the warehouse, the raw store and the ingestion queue. The queue is Azure Service Bus when a
+    /// <c>messaging</c> connection string is configured, otherwise a Storage Queue beside the blobs.
+    /// Expects the Blob, Queue and (when configured) Service Bus clients to be registered already.
+    /// </summary>
+    public static IHostApplicationBuilder AddDivioraCore(this IHostApplicationBuilder builder)
+    {
+        var warehouse = builder.Configuration.GetConnectionString(WarehouseConnectionName)
+            ?? throw new InvalidOperationException($"No connection string '{WarehouseConnectionName}' is configured: set ConnectionStrings:{WarehouseConnectionName}.");
+        var sqlite = new SqliteWarehouse(warehouse);
+        builder.Services.AddSingleton<IWarehouse>(sqlite);
+        builder.Services.AddDbContext<CatalogDbContext>(sqlite.ConfigureCatalog);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RawStore>();
+        builder.Services.AddSingleton<DatasetRows>();
+        builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
+
+        if (builder.Services.Any(s => s.ServiceType == typeof(ServiceBusClient)))
+        {
+            builder.Services.AddSingleton<ServiceBusTransport>();
+            builder.Services.AddSingleton<IIngestionQueue>(sp => sp.GetRequiredService<ServiceBusTransport>());
+            builder.Services.AddSingleton<IIngestionConsumer>(sp => sp.GetRequiredService<ServiceBusTransport>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<StorageQueueTransport>();
+            builder.Services.AddSingleton<IIngestionQueue>(sp => sp.GetRequiredService<StorageQueueTransport>());
+            builder.Services.AddSingleton<IIngestionConsumer>(sp => sp.GetRequiredService<StorageQueueTransport>());
+        }
+
+        builder.Services.AddHostedService<CatalogMigration>();
+        return builder;
+    }
+
+    /// <summary>Adds what a worker needs on top of <see cref="AddDivioraCore"/>: the pipeline and the run handler.</summary>
+    public static IHostApplicationBuilder AddDivioraIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IngestionPipeline>();
+        builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
+        return builder;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Diviora.Core;
+
+/// <summary>Diviora's own traces and metrics; service defaults subscribe to every source named <c>Diviora.*</c>.</summary>
+public static class DivioraTelemetry
+{
+    /// <summary>The name of the ingestion activity source and meter.</summary>
+    public const string IngestionName = "Diviora.Ingestion";
+
+    /// <summary>Spans of uploads, queue hand-offs and runs.</summary>
+    public static readonly ActivitySource Ingestion = new(IngestionName);
+
+    private static readonly Meter Meter = new(IngestionName);
+
+    /// <summary>Rows loaded into datasets.</summary>
+    public static readonly Counter<long> RowsLoaded = Meter.CreateCounter<long>("diviora.ingestion.rows_loaded", "{row}", "Rows loaded into datasets");
+
+    /// <summary>Runs that ended, tagged with their status.</summary>
+    public static readonly Counter<long> RunsEnded = Meter.CreateCounter<long>("diviora.ingestion.runs_ended", "{run}", "Ingestion runs that ended");
+
+    /// <summary>How long runs took from start to end.</summary>
+    public static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("diviora.ingestion.run_duration", "s", "Duration of ingestion runs");
+}

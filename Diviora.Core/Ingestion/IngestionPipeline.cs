@@ -1,0 +1,217 @@
+using System.Data.Common;
+using System.Globalization;
+using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Readers;
+using Diviora.Core.Ingestion.Schema;
+using Diviora.Core.Storage;
+using Diviora.Core.Warehouse;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Core.Ingestion;
+
+/// <summary>
+/// Loads one run's payload: reads it once to infer the schema (first run of a dataset), streams it again into a
+/// staging table, then appends the staged rows and records the run's success in one transaction.
+/// A failure at any point leaves the dataset exactly as it was.
+/// </summary>
+public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimeProvider time)
+{
+    private const int MaxValueInError = 100;
+
+    /// <summary>Loads run <paramref name="runId"/>, which this worker marked Running as attempt <paramref name="attempt"/>.</summary>
+    /// <returns>The number of rows loaded.</returns>
+    /// <exception cref="IngestionDataException">The payload is malformed or does not fit the dataset.</exception>
+    /// <exception cref="RunSupersededException">Another attempt owns the run now.</exception>
+    public async Task<long> LoadAsync(Guid runId, int attempt, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenAsync(cancellationToken);
+        Run run;
+        await using (var catalog = warehouse.CatalogOn(connection))
+        {
+            run = await catalog.Runs.AsNoTracking().Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
+        }
+
+        var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
+        var isFirstSchema = existing.Count == 0;
+        var columns = isFirstSchema ? await InferColumnsAsync(run.BlobName, cancellationToken) : existing;
+
+        var staging = "stage_" + runId.ToString("N");
+        var ingestedAt = time.GetUtcNow().UtcDateTime;
+        var rows = await StageAsync(connection, run, columns, isFirstSchema, staging, ingestedAt, cancellationToken);
+        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, rows, cancellationToken);
+        return rows;
+    }
+
+    /// <summary>The first pass: every value of every column decides the column's type.</summary>
+    private async Task<List<DatasetColumn>> InferColumnsAsync(string blobName, CancellationToken cancellationToken)
+    {
+        await using var stream = await raw.OpenReadAsync(blobName, cancellationToken);
+        using var reader = CsvRecordReader.Open(stream);
+        var names = ColumnNaming.ColumnNames(reader.Header);
+        var physical = ColumnNaming.PhysicalNames(names);
+        var inference = new ColumnTypeInference[names.Length];
+        for (var i = 0; i < inference.Length; i++)
+        {
+            inference[i] = new ColumnTypeInference();
+        }
+
+        while (reader.Read())
+        {
+            for (var i = 0; i < inference.Length; i++)
+            {
+                inference[i].Observe(reader[i]);
+            }
+        }
+
+        var columns = new List<DatasetColumn>(names.Length);
+        for (var i = 0; i < names.Length; i++)
+        {
+            columns.Add(new DatasetColumn
+            {
+                Ordinal = i,
+                Name = names[i],
+                PhysicalName = physical[i],
+                Type = inference[i].Result,
+                Nullable = inference[i].Nullable,
+            });
+        }
+
+        return columns;
+    }
+
+    /// <summary>The second pass: every row, converted to its column's type, into a connection-private staging table.</summary>
+    private async Task<long> StageAsync(
+        DbConnection connection, Run run, List<DatasetColumn> columns, bool isFirstSchema, string staging, DateTime ingestedAt,
+        CancellationToken cancellationToken)
+    {
+        var dialect = warehouse.Dialect;
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = dialect.CreateStaging(staging, columns);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var stream = await raw.OpenReadAsync(run.BlobName, cancellationToken);
+        using var reader = CsvRecordReader.Open(stream);
+        var target = TargetsOf(run.Dataset.Name, columns, ColumnNaming.ColumnNames(reader.Header), isFirstSchema);
+
+        await using var transaction = await warehouse.BeginStagingAsync(connection, cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = dialect.InsertRow(staging, columns);
+        AddParameter(insert, "@run", run.Id.ToString());
+        AddParameter(insert, "@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        var values = new DbParameter[columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = AddParameter(insert, "@p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value);
+        }
+
+        insert.Prepare();
+        long rows = 0;
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = 0; i < target.Length; i++)
+            {
+                var column = columns[target[i]];
+                var text = reader[i];
+                if (!ColumnValues.TryConvert(column.Type, text, reader.IsNull(i), out var value))
+                {
+                    throw new IngestionDataException(
+                        $"Row {reader.RowNumber} (line {reader.LineNumber}), column '{column.Name}': '{Shorten(text)}' is not " +
+                        $"{Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.");
+                }
+
+                values[target[i]].Value = value ?? DBNull.Value;
+            }
+
+            insert.ExecuteNonQuery();
+            rows++;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
+    private async Task AppendAsync(
+        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> columns, bool isFirstSchema, string staging, long rows,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var catalog = warehouse.CatalogOn(connection, transaction);
+        var run = await catalog.Runs.Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
+        if (run.Status != RunStatus.Running || run.Attempts != attempt)
+        {
+            throw new RunSupersededException(runId);
+        }
+
+        var dataset = run.Dataset;
+        if (isFirstSchema)
+        {
+            if (dataset.Columns.Count > 0)
+            {
+                // Another run gave the dataset its schema while this one staged; the retry will load against it.
+                throw new InvalidOperationException($"Dataset '{dataset.Name}' received its schema from another run meanwhile.");
+            }
+
+            dataset.Columns.AddRange(columns);
+            await ExecuteAsync(connection, transaction, warehouse.Dialect.CreateTable(dataset.TableName, columns), cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction, warehouse.Dialect.AppendFromStaging(staging, dataset.TableName, columns), cancellationToken);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        dataset.RowCount += rows;
+        dataset.UpdatedAt = now;
+        run.Status = RunStatus.Succeeded;
+        run.RowsRead = rows;
+        run.RowsLoaded = rows;
+        run.RowsRejected = 0;
+        run.Error = null;
+        run.FinishedAt = now;
+        await catalog.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>For each field of the file, the index of the dataset column it loads into.</summary>
+    private static int[] TargetsOf(string datasetName, List<DatasetColumn> columns, string[] fileColumns, bool isFirstSchema)
+    {
+        if (isFirstSchema)
+        {
+            return [.. Enumerable.Range(0, columns.Count)];
+        }
+
+        var mapped = SchemaMatch.Map(datasetName, columns, fileColumns);
+        var target = new int[mapped.Length];
+        for (var i = 0; i < mapped.Length; i++)
+        {
+            target[i] = columns.IndexOf(mapped[i]);
+        }
+
+        return target;
+    }
+
+    private static DbParameter AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Shorten(ReadOnlySpan<char> text) =>
+        text.Length <= MaxValueInError ? text.ToString() : string.Concat(text[..MaxValueInError], "...");
+
+    private static string Article(ColumnType type) => type is ColumnType.Integer ? "an" : "a";
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using Diviora.Core.Catalog;
+using Diviora.Core.Messaging;
+using Diviora.Core.Warehouse;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Diviora.Core.Ingestion;
+
+/// <summary>
+/// Handles a run message: marks the run Running, loads it, and ends it Succeeded or Failed. A message for a run that
+/// already ended changes nothing; a transient failure is retried until the queue's delivery limit, then the run fails
+/// with the last error and the message is dead-lettered.
+/// </summary>
+public sealed partial class RunProcessor(
+    IWarehouse warehouse, IngestionPipeline pipeline, IOptions<QueueOptions> options, TimeProvider time, ILogger<RunProcessor> logger)
+    : IRunMessageHandler
+{
+    private const int MaxErrorLength = 4000;
+
+    /// <inheritdoc />
+    public async Task<DeliveryOutcome> HandleAsync(RunMessage message, int deliveryCount, CancellationToken cancellationToken)
+    {
+        using var activity = DivioraTelemetry.Ingestion.StartActivity("ingestion run", ActivityKind.Consumer, message.ParentContext);
+        activity?.SetTag("diviora.run.id", message.RunId);
+        activity?.SetTag("messaging.message.delivery_count", deliveryCount);
+
+        var attempt = await StartAsync(message.RunId, cancellationToken);
+        if (attempt is null)
+        {
+            LogNothingToDo(message.RunId);
+            return DeliveryOutcome.Complete;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var rows = await pipeline.LoadAsync(message.RunId, attempt.Value, cancellationToken);
+            DivioraTelemetry.RowsLoaded.Add(rows);
+            Ended(RunStatus.Succeeded, started);
+            LogSucceeded(message.RunId, rows);
+            return DeliveryOutcome.Complete;
+        }
+        catch (IngestionDataException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            await FailAsync(message.RunId, e.Message, cancellationToken);
+            Ended(RunStatus.Failed, started);
+            LogFailed(message.RunId, e.Message);
+            return DeliveryOutcome.Complete;
+        }
+        catch (RunSupersededException e)
+        {
+            LogSuperseded(message.RunId, e.Message);
+            return DeliveryOutcome.Complete;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            activity?.AddException(e);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            if (deliveryCount >= options.Value.MaxDeliveries)
+            {
+                var error = $"Gave up after {deliveryCount} attempts. The last error: {e.Message}";
+                await FailAsync(message.RunId, error, cancellationToken);
+                Ended(RunStatus.Failed, started);
+                LogGaveUp(e, message.RunId, deliveryCount);
+                return new DeliveryOutcome(DeliveryAction.DeadLetter, error);
+            }
+
+            await RecordRetryAsync(message.RunId, $"Attempt {deliveryCount} failed and will be retried: {e.Message}", cancellationToken);
+            LogRetrying(e, message.RunId, deliveryCount);
+            return new DeliveryOutcome(DeliveryAction.Retry, e.Message);
+        }
+    }
+
+    /// <summary>Marks the run Running and returns its attempt number; null when the run is unknown or has ended.</summary>
+    private async Task<int?> StartAsync(Guid runId, CancellationToken cancellationToken) =>
+        await UpdateRunAsync(runId, run =>
+        {
+            // Running means an earlier attempt died mid-way; its rows never committed, so it is safe to start over.
+            if (run.Status is not (RunStatus.Queued or RunStatus.Running))
+            {
+                return null;
+            }
+
+            run.Status = RunStatus.Running;
+            run.StartedAt ??= time.GetUtcNow().UtcDateTime;
+            run.Attempts++;
+            return run.Attempts;
+        }, cancellationToken);
+
+    private async Task FailAsync(Guid runId, string error, CancellationToken cancellationToken) =>
+        await UpdateRunAsync(runId, run =>
+        {
+            if (run.Status == RunStatus.Succeeded)
+            {
+                return (int?)null;
+            }
+
+            run.Status = RunStatus.Failed;
+            run.Error = Truncate(error);
+            run.FinishedAt = time.GetUtcNow().UtcDateTime;
+            return 0;
+        }, cancellationToken);
+
+    private async Task RecordRetryAsync(Guid runId, string error, CancellationToken cancellationToken) =>
+        await UpdateRunAsync(runId, run =>
+        {
+            if (run.Status != RunStatus.Running)
+            {
+                return (int?)null;
+            }
+
+            run.Status = RunStatus.Queued;
+            run.Error = Truncate(error);
+            return 0;
+        }, cancellationToken);
+
+    private async Task<int?> UpdateRunAsync(Guid runId, Func<Run, int?> update, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenAsync(cancellationToken);
+        await using var catalog = warehouse.CatalogOn(connection);
+        var run = await catalog.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var result = update(run);
+        if (result is not null)
+        {
+            await catalog.SaveChangesAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    private static void Ended(RunStatus status, long started)
+    {
+        var tag = new KeyValuePair<string, object?>("diviora.run.status", status.ToString());
+        DivioraTelemetry.RunsEnded.Add(1, tag);
+        DivioraTelemetry.RunDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
+    }
+
+    private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId} is unknown or has ended; the message changes nothing")]
+    private partial void LogNothingToDo(Guid runId);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded with {Rows} rows")]
+    private partial void LogSucceeded(Guid runId, long rows);
+
+    [LoggerMessage(LogLevel.Warning, "Run {RunId} failed: {Error}")]
+    private partial void LogFailed(Guid runId, string error);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId}: {Message}")]
+    private partial void LogSuperseded(Guid runId, string message);
+
+    [LoggerMessage(LogLevel.Error, "Run {RunId} failed for good after {Deliveries} deliveries")]
+    private partial void LogGaveUp(Exception exception, Guid runId, int deliveries);
+
+    [LoggerMessage(LogLevel.Warning, "Run {RunId} failed on delivery {Delivery}; it will be retried")]
+    private partial void LogRetrying(Exception exception, Guid runId, int delivery);
+}

@@ -1,0 +1,63 @@
+using Diviora.Core.Catalog;
+
+namespace Diviora.Core.Ingestion.Schema;
+
+/// <summary>
+/// Infers the narrowest <see cref="ColumnType"/> that every value of one column fits, seeing every value once.
+/// Empty fields are nulls and do not narrow the type; a column with no values at all is text.
+/// </summary>
+public sealed class ColumnTypeInference
+{
+    private bool _boolean = true;
+    private bool _integer = true;
+    private bool _decimal = true;
+    private bool _date = true;
+    private bool _timestamp = true;
+    private bool _sawValue;
+
+    /// <summary>True once an empty field was seen.</summary>
+    public bool Nullable { get; private set; }
+
+    /// <summary>Takes one value into account.</summary>
+    public void Observe(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            Nullable = true;
+            return;
+        }
+
+        _sawValue = true;
+        // Each test runs only while its type is still possible, so a text column costs almost nothing per value.
+        if (_boolean)
+        {
+            _boolean = ColumnValues.IsBoolean(value);
+        }
+
+        if (_integer)
+        {
+            _integer = ColumnValues.IsInteger(value);
+        }
+
+        if (_decimal)
+        {
+            _decimal = ColumnValues.IsDecimal(value);
+        }
+
+        if (_date || _timestamp)
+        {
+            var isDate = ColumnValues.IsDate(value);
+            _date &= isDate;
+            _timestamp &= isDate || ColumnValues.IsTimestamp(value);
+        }
+    }
+
+    /// <summary>The narrowest type every value seen so far fits.</summary>
+    public ColumnType Result => !_sawValue ? ColumnType.Text
+        : _boolean ? ColumnType.Boolean
+        : _integer ? ColumnType.Integer
+        : _decimal ? ColumnType.Decimal
+        : _date ? ColumnType.Date
+        : _timestamp ? ColumnType.Timestamp
+        : ColumnType.Text;
+}

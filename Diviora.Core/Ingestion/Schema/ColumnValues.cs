@@ -1,0 +1,164 @@
+using System.Globalization;
+using Diviora.Core.Catalog;
+
+namespace Diviora.Core.Ingestion.Schema;
+
+/// <summary>
+/// The accepted text forms of each <see cref="ColumnType"/> and their conversion to typed values.
+/// Only forms that convert back to the same text are accepted, so typing a column never changes what users see:
+/// <c>08123</c> and <c>+5</c> stay text, <c>1.50</c> stays <c>1.50</c>.
+/// </summary>
+public static class ColumnValues
+{
+    /// <summary>At most this many digits make an integer; longer digit strings are identifiers and stay text.</summary>
+    public const int MaxIntegerDigits = 18;
+
+    /// <summary>At most this many digits make a decimal, the precision of <see cref="decimal"/>.</summary>
+    public const int MaxDecimalDigits = 28;
+
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF",
+    ];
+
+    /// <summary><c>true</c> or <c>false</c> in any letter case.</summary>
+    public static bool IsBoolean(ReadOnlySpan<char> value) =>
+        value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>0</c>, or an optional <c>-</c> then 1-18 digits without a leading zero.</summary>
+    public static bool IsInteger(ReadOnlySpan<char> value)
+    {
+        var digits = value.Length > 0 && value[0] == '-' ? value[1..] : value;
+        if (digits.IsEmpty || digits.Length > MaxIntegerDigits || !IsDigits(digits))
+        {
+            return false;
+        }
+
+        // A leading zero (08123) marks a code, not a number; "-0" would not come back as written.
+        return digits[0] != '0' || (digits.Length == 1 && value.Length == 1);
+    }
+
+    /// <summary>An integer, or an optional <c>-</c>, an integer part without a leading zero, a point and digits.</summary>
+    public static bool IsDecimal(ReadOnlySpan<char> value)
+    {
+        var unsigned = value.Length > 0 && value[0] == '-' ? value[1..] : value;
+        var point = unsigned.IndexOf('.');
+        if (point < 0)
+        {
+            // Without a point only integers qualify: long digit strings are identifiers, not amounts.
+            return IsInteger(value);
+        }
+
+        var whole = unsigned[..point];
+        var fraction = unsigned[(point + 1)..];
+        if (whole.IsEmpty || !IsDigits(whole) || (whole.Length > 1 && whole[0] == '0') || fraction.IsEmpty || !IsDigits(fraction))
+        {
+            return false;
+        }
+
+        return whole.Length + fraction.Length <= MaxDecimalDigits;
+    }
+
+    /// <summary>An ISO 8601 calendar date, <c>yyyy-MM-dd</c>.</summary>
+    public static bool IsDate(ReadOnlySpan<char> value) =>
+        value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    /// <summary>An ISO 8601 date and time without offset, with <c>T</c> or a space between them.</summary>
+    public static bool IsTimestamp(ReadOnlySpan<char> value) => TryParseTimestamp(value, out _);
+
+    /// <summary>True when <paramref name="value"/> is an accepted form of <paramref name="type"/>; empty is not.</summary>
+    public static bool Fits(ColumnType type, ReadOnlySpan<char> value) => type switch
+    {
+        ColumnType.Text => true,
+        ColumnType.Boolean => IsBoolean(value),
+        ColumnType.Integer => IsInteger(value),
+        ColumnType.Decimal => IsDecimal(value),
+        ColumnType.Date => IsDate(value),
+        ColumnType.Timestamp => IsDate(value) || IsTimestamp(value),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The value to store for a field of a column of <paramref name="type"/>: null for a null field or an empty one
+    /// outside text columns, else a <see cref="long"/> (integer, boolean as 0 or 1) or the canonical text
+    /// (decimal, date, timestamp, text).
+    /// </summary>
+    /// <returns>False when the value does not fit the type.</returns>
+    public static bool TryConvert(ColumnType type, ReadOnlySpan<char> value, bool isNull, out object? stored)
+    {
+        stored = null;
+        if (isNull)
+        {
+            return true;
+        }
+
+        if (value.IsEmpty)
+        {
+            // A quoted empty field: an empty string where text is stored, no value anywhere else.
+            stored = type == ColumnType.Text ? string.Empty : null;
+            return true;
+        }
+
+        switch (type)
+        {
+            case ColumnType.Text:
+                stored = value.ToString();
+                return true;
+            case ColumnType.Boolean when IsBoolean(value):
+                stored = char.ToLowerInvariant(value[0]) == 't' ? 1L : 0L;
+                return true;
+            case ColumnType.Integer when IsInteger(value):
+                stored = long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                return true;
+            case ColumnType.Decimal when IsDecimal(value):
+                // Kept as text: exact at every precision, and the scale (1.50) survives.
+                stored = value.ToString();
+                return true;
+            case ColumnType.Date when IsDate(value):
+                stored = value.ToString();
+                return true;
+            case ColumnType.Timestamp when IsDate(value):
+                stored = value.ToString() + "T00:00:00";
+                return true;
+            case ColumnType.Timestamp when TryParseTimestamp(value, out var timestamp):
+                stored = timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The JSON-ready value of a stored field: long, bool, decimal or string.</summary>
+    public static object? FromStored(ColumnType type, object? stored) => stored switch
+    {
+        null or DBNull => null,
+        _ => type switch
+        {
+            ColumnType.Boolean => Convert.ToInt64(stored, CultureInfo.InvariantCulture) != 0,
+            ColumnType.Integer => Convert.ToInt64(stored, CultureInfo.InvariantCulture),
+            ColumnType.Decimal => decimal.Parse(Convert.ToString(stored, CultureInfo.InvariantCulture)!, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+            _ => Convert.ToString(stored, CultureInfo.InvariantCulture),
+        },
+    };
+
+    /// <summary>The lower-case name of a type as the Api and the docs write it.</summary>
+    public static string Name(ColumnType type) => type switch
+    {
+        ColumnType.Boolean => "boolean",
+        ColumnType.Integer => "integer",
+        ColumnType.Decimal => "decimal",
+        ColumnType.Date => "date",
+        ColumnType.Timestamp => "timestamp",
+        _ => "text",
+    };
+
+    private static bool TryParseTimestamp(ReadOnlySpan<char> value, out DateTime timestamp)
+    {
+        timestamp = default;
+        return value.Length is >= 16 and <= 27 && value[4] == '-' &&
+            DateTime.TryParseExact(value, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> span) => !span.ContainsAnyExceptInRange('0', '9');
+}

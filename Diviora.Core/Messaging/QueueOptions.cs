@@ -1,0 +1,27 @@
+namespace Diviora.Core.Messaging;
+
+/// <summary>Settings of the ingestion queue, bound from the <c>Diviora:Queue</c> configuration section.</summary>
+public sealed class QueueOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Diviora:Queue";
+
+    /// <summary>The queue name; the Storage Queue transport keeps poison messages in <c>{name}-poison</c>.</summary>
+    public string Name { get; set; } = "ingestion";
+
+    /// <summary>Deliveries of one message before it goes to the poison or dead-letter queue and its run fails.</summary>
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>How long a received message stays invisible to other workers while it is processed.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an idle Storage Queue consumer waits before it looks again.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first retry delay; each later retry waits twice as long as the one before.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The delay before retry number <paramref name="deliveryCount"/>.</summary>
+    internal TimeSpan RetryDelayAfter(int deliveryCount) =>
+        TimeSpan.FromTicks(RetryDelay.Ticks * (1L << Math.Clamp(deliveryCount - 1, 0, 10)));
+}

@@ -1,0 +1,33 @@
+using System.Data.Common;
+using Diviora.Core.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Core.Warehouse;
+
+/// <summary>
+/// The database that holds the catalog and the dataset tables. Both live in one database so that a load and the
+/// run's final status commit in one transaction: a run either loaded everything and says so, or loaded nothing.
+/// </summary>
+public interface IWarehouse
+{
+    /// <summary>The SQL this warehouse speaks.</summary>
+    IWarehouseDialect Dialect { get; }
+
+    /// <summary>Opens a new connection.</summary>
+    Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Begins the transaction a run stages its rows in. It must not block other writers of the catalog
+    /// while a large file streams in.
+    /// </summary>
+    Task<DbTransaction> BeginStagingAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>A catalog context over an open connection, enlisted in <paramref name="transaction"/> when given.</summary>
+    CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null);
+
+    /// <summary>Points a catalog context at this warehouse (for hosts that register <see cref="CatalogDbContext"/>).</summary>
+    void ConfigureCatalog(DbContextOptionsBuilder options);
+
+    /// <summary>Creates or upgrades the catalog schema; safe to call from several processes at once.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+}

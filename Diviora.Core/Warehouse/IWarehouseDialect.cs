@@ -1,0 +1,28 @@
+using Diviora.Core.Catalog;
+
+namespace Diviora.Core.Warehouse;
+
+/// <summary>
+/// The SQL one warehouse speaks. Every identifier passes <see cref="SqlIdentifier.Checked"/> and is quoted here;
+/// every value travels as a parameter named <c>@p0</c>, <c>@p1</c>, ... in column order.
+/// </summary>
+public interface IWarehouseDialect
+{
+    /// <summary>The identifier, checked and quoted.</summary>
+    string Quote(string identifier);
+
+    /// <summary>Creates the table of a dataset with the system columns first, if it does not exist yet.</summary>
+    string CreateTable(string table, IReadOnlyList<DatasetColumn> columns);
+
+    /// <summary>Inserts one row into <paramref name="table"/> (a staging table): <c>@run</c>, <c>@at</c>, then one parameter per column.</summary>
+    string InsertRow(string table, IReadOnlyList<DatasetColumn> columns);
+
+    /// <summary>Creates the connection-private staging table a run loads into before it touches the dataset.</summary>
+    string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns);
+
+    /// <summary>Appends every staged row to the dataset table, in staging order.</summary>
+    string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns);
+
+    /// <summary>Selects the columns of a page of rows in load order, with <c>@offset</c> and <c>@limit</c>.</summary>
+    string SelectPage(string table, IReadOnlyList<DatasetColumn> columns);
+}

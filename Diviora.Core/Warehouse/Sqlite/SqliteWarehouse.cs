@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Diviora.Core.Catalog;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Core.Warehouse.Sqlite;
+
+/// <summary>
+/// The embedded warehouse: one SQLite file in write-ahead-log mode, so the Api reads while the Worker loads.
+/// Runs stage rows in a connection-private TEMP table, which takes no lock on the shared file, and hold the
+/// file's write lock only for the final append.
+/// </summary>
+public sealed class SqliteWarehouse(string connectionString) : IWarehouse
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
+    {
+        // Writers wait for each other instead of failing with "database is locked".
+        DefaultTimeout = 60,
+        Pooling = true,
+    }.ToString();
+
+    /// <inheritdoc />
+    public IWarehouseDialect Dialect { get; } = new SqliteDialect();
+
+    /// <inheritdoc />
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <inheritdoc />
+    public Task<DbTransaction> BeginStagingAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        // Deferred: writes to the TEMP staging table lock only the connection's own temp database.
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
+    /// <inheritdoc />
+    public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)
+    {
+        var context = new CatalogDbContext(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite(connection).Options);
+        if (transaction is not null)
+        {
+            context.Database.UseTransaction(transaction);
+        }
+
+        return context;
+    }
+
+    /// <inheritdoc />
+    public void ConfigureCatalog(DbContextOptionsBuilder options) => options.UseSqlite(_connectionString);
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var path = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var catalog = CatalogOn(connection);
+        await catalog.Database.MigrateAsync(cancellationToken);
+    }
+}

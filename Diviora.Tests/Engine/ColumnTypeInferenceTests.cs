@@ -1,0 +1,93 @@
+using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Schema;
+
+namespace Diviora.Tests.Engine;
+
+public sealed class ColumnTypeInferenceTests
+{
+    [Theory]
+    [InlineData(ColumnType.Boolean, "true", "FALSE", "True")]
+    [InlineData(ColumnType.Integer, "0", "-12", "123456789012345678")]
+    [InlineData(ColumnType.Decimal, "1.50", "-0.25", "7")]
+    [InlineData(ColumnType.Date, "2024-01-02", "1999-12-31")]
+    [InlineData(ColumnType.Timestamp, "2024-01-02T10:11:12", "2024-01-02 10:11", "2024-01-02T10:11:12.123456", "2024-01-03")]
+    [InlineData(ColumnType.Text, "08123", "10115")]
+    [InlineData(ColumnType.Text, "+5")]
+    [InlineData(ColumnType.Text, "1234567890123456789")]
+    [InlineData(ColumnType.Text, "1e5")]
+    [InlineData(ColumnType.Text, "-0")]
+    [InlineData(ColumnType.Text, "2024-02-30")]
+    [InlineData(ColumnType.Text, "1", "yes")]
+    [InlineData(ColumnType.Text, " 1")]
+    public void Infers_the_narrowest_type_every_value_fits(ColumnType expected, params string[] values)
+    {
+        var inference = new ColumnTypeInference();
+        foreach (var value in values)
+        {
+            inference.Observe(value);
+        }
+
+        Assert.Equal(expected, inference.Result);
+    }
+
+    [Fact]
+    public void Empty_values_make_a_column_nullable_without_changing_its_type()
+    {
+        var inference = new ColumnTypeInference();
+        inference.Observe("1");
+        inference.Observe("");
+        inference.Observe("2");
+
+        Assert.Equal(ColumnType.Integer, inference.Result);
+        Assert.True(inference.Nullable);
+    }
+
+    [Fact]
+    public void A_column_without_values_is_text()
+    {
+        var inference = new ColumnTypeInference();
+        inference.Observe("");
+
+        Assert.Equal(ColumnType.Text, inference.Result);
+    }
+
+    [Theory]
+    [InlineData(ColumnType.Integer, "-42", -42L)]
+    [InlineData(ColumnType.Boolean, "TRUE", 1L)]
+    [InlineData(ColumnType.Boolean, "false", 0L)]
+    [InlineData(ColumnType.Decimal, "1.50", "1.50")]
+    [InlineData(ColumnType.Timestamp, "2024-01-02 10:11", "2024-01-02T10:11:00")]
+    [InlineData(ColumnType.Timestamp, "2024-01-02", "2024-01-02T00:00:00")]
+    [InlineData(ColumnType.Text, "08123", "08123")]
+    public void Converts_values_to_what_the_warehouse_stores(ColumnType type, string text, object expected)
+    {
+        Assert.True(ColumnValues.TryConvert(type, text, isNull: false, out var stored));
+        Assert.Equal(expected, stored);
+    }
+
+    [Fact]
+    public void Converts_a_quoted_empty_field_to_an_empty_string_in_text_and_to_null_elsewhere()
+    {
+        Assert.True(ColumnValues.TryConvert(ColumnType.Text, "", isNull: false, out var text));
+        Assert.True(ColumnValues.TryConvert(ColumnType.Integer, "", isNull: false, out var integer));
+        Assert.True(ColumnValues.TryConvert(ColumnType.Text, "", isNull: true, out var nullText));
+
+        Assert.Equal("", text);
+        Assert.Null(integer);
+        Assert.Null(nullText);
+    }
+
+    [Fact]
+    public void Refuses_a_value_that_does_not_fit()
+    {
+        Assert.False(ColumnValues.TryConvert(ColumnType.Integer, "1.5", isNull: false, out _));
+    }
+
+    [Fact]
+    public void Gives_decimals_back_with_their_scale()
+    {
+        var value = ColumnValues.FromStored(ColumnType.Decimal, "1.50");
+
+        Assert.Equal("1.50", Assert.IsType<decimal>(value).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text;
+using Diviora.Core.Ingestion;
+using Diviora.Core.Ingestion.Readers;
+
+namespace Diviora.Tests.Engine;
+
+public sealed class CsvRecordReaderTests
+{
+    [Fact]
+    public void Reads_quoted_fields_with_delimiters_doubled_quotes_and_line_breaks()
+    {
+        var rows = ReadAll("a,b,c\n1,\"x, y\",\"he said \"\"hi\"\"\"\n2,\"line one\nline two\",plain\n");
+
+        Assert.Equal(["a", "b", "c"], rows.Header);
+        Assert.Equal(["1", "x, y", "he said \"hi\""], rows.Values[0]);
+        Assert.Equal(["2", "line one\nline two", "plain"], rows.Values[1]);
+    }
+
+    [Fact]
+    public void Reads_crlf_and_quoted_crlf_alike()
+    {
+        var rows = ReadAll("a,b\r\n1,\"x\r\ny\"\r\n2,z\r\n");
+
+        Assert.Equal(["1", "x\r\ny"], rows.Values[0]);
+        Assert.Equal(["2", "z"], rows.Values[1]);
+    }
+
+    [Fact]
+    public void Skips_a_utf8_byte_order_mark_and_keeps_non_ascii_text()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("név,город\nZoë,Москва 東京\n")).ToArray();
+
+        var rows = ReadAll(bytes);
+
+        Assert.Equal(["név", "город"], rows.Header);
+        Assert.Equal(["Zoë", "Москва 東京"], rows.Values[0]);
+    }
+
+    [Fact]
+    public void Tells_an_unquoted_empty_field_null_from_a_quoted_empty_string()
+    {
+        using var reader = Open("a,b,c\n,\"\",x\n");
+
+        Assert.True(reader.Read());
+        Assert.True(reader.IsNull(0));
+        Assert.False(reader.IsNull(1));
+        Assert.Equal("", reader[1].ToString());
+        Assert.False(reader.IsNull(2));
+    }
+
+    [Fact]
+    public void Skips_blank_lines_and_reads_a_last_row_without_line_break()
+    {
+        var rows = ReadAll("a,b\n1,2\n\n3,4");
+
+        Assert.Equal(2, rows.Values.Count);
+        Assert.Equal(["3", "4"], rows.Values[1]);
+    }
+
+    [Fact]
+    public void Numbers_rows_after_the_header_and_lines_from_the_top()
+    {
+        using var reader = Open("a,b\n1,\"two\nlines\"\n3,4\n");
+
+        Assert.True(reader.Read());
+        Assert.Equal((1L, 2), (reader.RowNumber, reader.LineNumber));
+        Assert.True(reader.Read());
+        Assert.Equal((2L, 4), (reader.RowNumber, reader.LineNumber));
+        Assert.False(reader.Read());
+    }
+
+    [Fact]
+    public void Refuses_a_row_with_more_fields_than_the_header_naming_row_and_line()
+    {
+        using var reader = Open("a,b\n1,2\n3,4,5\n");
+        Assert.True(reader.Read());
+
+        var error = Assert.Throws<IngestionDataException>(() => reader.Read());
+
+        Assert.Equal("Row 2 (line 3) has 3 fields, but the header has 2. Quote fields that contain the delimiter.", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_a_row_with_fewer_fields_than_the_header()
+    {
+        using var reader = Open("a,b,c\n1,2\n");
+
+        var error = Assert.Throws<IngestionDataException>(() => reader.Read());
+
+        Assert.StartsWith("Row 1 (line 2) has 2 fields, but the header has 3.", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_an_unterminated_quote_naming_the_row()
+    {
+        using var reader = Open("a,b\n1,2\n3,\"never closed\n4,5\n");
+        Assert.True(reader.Read());
+
+        var error = Assert.Throws<IngestionDataException>(() => reader.Read());
+
+        Assert.Equal("Row 2 (line 3) has a quoted field that is never closed.", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_a_binary_file()
+    {
+        var bytes = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x41, 0x0A, 0x42 };
+
+        var error = Assert.Throws<IngestionDataException>(() => Open(bytes));
+
+        Assert.Contains("looks binary", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_bytes_that_are_not_utf8()
+    {
+        var bytes = Encoding.Latin1.GetBytes("name\nZo\u00eb\n");
+
+        var error = Assert.Throws<IngestionDataException>(() => ReadAll(bytes));
+
+        Assert.StartsWith("The file is not UTF-8 text", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_an_empty_file()
+    {
+        var error = Assert.Throws<IngestionDataException>(() => Open(""));
+
+        Assert.StartsWith("The file has no header row", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_a_header_without_rows()
+    {
+        var rows = ReadAll("a,b\n");
+
+        Assert.Equal(["a", "b"], rows.Header);
+        Assert.Empty(rows.Values);
+    }
+
+    private static CsvRecordReader Open(string text) => Open(Encoding.UTF8.GetBytes(text));
+
+    private static CsvRecordReader Open(byte[] bytes) => CsvRecordReader.Open(new MemoryStream(bytes));
+
+    private static (IReadOnlyList<string> Header, List<string[]> Values) ReadAll(string text) => ReadAll(Encoding.UTF8.GetBytes(text));
+
+    private static (IReadOnlyList<string> Header, List<string[]> Values) ReadAll(byte[] bytes)
+    {
+        using var reader = Open(bytes);
+        var values = new List<string[]>();
+        while (reader.Read())
+        {
+            var row = new string[reader.Header.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader[i].ToString();
+            }
+
+            values.Add(row);
+        }
+
+        return ([.. reader.Header], values);
+    }
+}

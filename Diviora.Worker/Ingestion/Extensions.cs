@@ -1,0 +1,15 @@
+using Diviora.Core;
+
+namespace Diviora.Worker.Ingestion;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddAzureStorageClients("storage");
+        builder.TryAddAzureServiceBusClient("messaging");
+        builder.AddDivioraCore();
+        builder.AddDivioraIngestion();
+        builder.Services.AddHostedService<IngestionWorker>();
+    }
+}
