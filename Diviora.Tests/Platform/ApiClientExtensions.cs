@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Diviora.Tests.Platform;
+
+/// <summary>What a user does with curl: upload a file, poll its run, read rows.</summary>
+internal static class ApiClientExtensions
+{
+    public static Task<HttpResponseMessage> UploadAsync(this HttpClient api, string dataset, string csv, string fileName = "data.csv") =>
+        api.UploadAsync(dataset, Encoding.UTF8.GetBytes(csv), fileName);
+
+    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient api, string dataset, byte[] content, string fileName = "data.csv")
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", fileName);
+        return await api.PostAsync($"/api/datasets/{dataset}/uploads", form);
+    }
+
+    /// <summary>Uploads and waits until the run ends; returns the ended run.</summary>
+    public static async Task<JsonElement> LoadAsync(this HttpClient api, string dataset, string csv)
+    {
+        using var response = await api.UploadAsync(dataset, csv);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var location = response.Headers.Location ?? throw new InvalidOperationException("No Location header.");
+        return await api.WaitForRunAsync(location.ToString());
+    }
+
+    public static async Task<JsonElement> WaitForRunAsync(this HttpClient api, string location)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var run = await api.GetFromJsonAsync<JsonElement>(location);
+            var status = run.GetProperty("status").GetString();
+            if (status is "Succeeded" or "Failed")
+            {
+                return run;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Run {location} did not end within 60 s; it is {status}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}

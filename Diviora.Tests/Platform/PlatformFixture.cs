@@ -1,0 +1,73 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace Diviora.Tests.Platform;
+
+/// <summary>
+/// Starts the real AppHost once for the platform tests: Azurite (in memory), the SQLite warehouse in a temporary
+/// folder, and the Api, Worker and Web projects, on random ports so it runs beside a developer's own instance.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    /// <summary>The upload limit the tests run with, small so a 413 is cheap to provoke.</summary>
+    public const long MaxFileBytes = 256 * 1024;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "diviora-tests-" + Guid.NewGuid().ToString("N"));
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public HttpClient Web { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Diviora_AppHost>(
+            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true"], timeout.Token);
+
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // No dashboard listens in tests; an OTLP exporter would make every service wait on shutdown to flush.
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(env => env["OTEL_EXPORTER_OTLP_ENDPOINT"] = ""));
+        }
+
+        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Diviora__Uploads__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        foreach (var resource in new[] { "storage", "api", "worker", "web" })
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+
+        Api = App.CreateHttpClient("api");
+        Web = App.CreateHttpClient("web");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        Web?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}

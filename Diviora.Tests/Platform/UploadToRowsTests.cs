@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Diviora.Tests.Platform;
+
+/// <summary>A CSV goes from upload through blob, queue and worker to typed rows, on the real AppHost.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class UploadToRowsTests(PlatformFixture platform)
+{
+    private readonly HttpClient _api = platform.Api;
+
+    [Fact]
+    public async Task Uploaded_rows_come_back_typed_with_their_text_intact()
+    {
+        const string csv =
+            "id,name,zip,amount,active,joined,Contact Phone Number,note\r\n" +
+            "1,Alice,08123,12.50,true,2024-01-02,+49 30 123,\"quoted, comma\"\r\n" +
+            "2,Bob,10115,7,false,2024-02-03,0301234,\"multi\r\nline\"\r\n" +
+            "3,\"Zoë \"\"Z\"\"\",,-3.25,TRUE,2024-03-04,,\"\"\r\n";
+        var bom = Encoding.UTF8.GetPreamble();
+
+        using var upload = await _api.UploadAsync("people", [.. bom, .. Encoding.UTF8.GetBytes(csv)]);
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Queued", accepted.GetProperty("status").GetString());
+        Assert.Equal($"/api/runs/{accepted.GetProperty("runId").GetString()}", upload.Headers.Location?.ToString());
+
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(3, run.GetProperty("rowsRead").GetInt64());
+        Assert.Equal(3, run.GetProperty("rowsLoaded").GetInt64());
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("error").ValueKind);
+
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/people");
+        Assert.Equal(3, dataset.GetProperty("rowCount").GetInt64());
+        var columns = dataset.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("type")}").ToArray();
+        Assert.Equal(["id:integer", "name:text", "zip:text", "amount:decimal", "active:boolean", "joined:date", "Contact Phone Number:text", "note:text"], columns);
+
+        var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/people/rows?offset=0&limit=100");
+        Assert.Equal(3, page.GetProperty("total").GetInt64());
+        var rows = page.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(
+            """{"id":1,"name":"Alice","zip":"08123","amount":12.50,"active":true,"joined":"2024-01-02","Contact Phone Number":"+49 30 123","note":"quoted, comma"}""",
+            rows[0].GetRawText());
+        Assert.Equal("multi\r\nline", rows[1].GetProperty("note").GetString());
+        Assert.Equal("Zoë \"Z\"", rows[2].GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, rows[2].GetProperty("zip").ValueKind);
+        Assert.Equal("", rows[2].GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public async Task A_second_file_with_the_same_columns_appends_and_paging_keeps_file_order()
+    {
+        var first = await _api.LoadAsync("append-me", "n,label\n1,one\n2,two\n");
+        var second = await _api.LoadAsync("append-me", "label,n\nthree,3\n");
+
+        Assert.Equal("Succeeded", first.GetProperty("status").GetString());
+        Assert.Equal("Succeeded", second.GetProperty("status").GetString());
+        var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/append-me/rows?offset=1&limit=2");
+        Assert.Equal(3, page.GetProperty("total").GetInt64());
+        Assert.Equal(["two", "three"], page.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(3, page.GetProperty("rows")[1].GetProperty("n").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_file_with_another_header_fails_its_run_and_leaves_the_dataset_as_it_was()
+    {
+        await _api.LoadAsync("fixed-columns", "id,amount\n1,2.5\n");
+
+        var run = await _api.LoadAsync("fixed-columns", "id,total\n2,3\n");
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Contains("missing 'amount'; not in the dataset 'total'", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/fixed-columns");
+        Assert.Equal(1, dataset.GetProperty("rowCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_value_that_does_not_fit_the_column_fails_the_run_naming_row_and_column()
+    {
+        await _api.LoadAsync("typed", "id,amount\n1,2\n");
+
+        var run = await _api.LoadAsync("typed", "id,amount\n2,3\n3,lots\n");
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Equal("Row 2 (line 3), column 'amount': 'lots' is not an integer, the column's type from earlier runs.", run.GetProperty("error").GetString());
+        var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/typed/rows");
+        Assert.Equal(1, page.GetProperty("total").GetInt64());
+        Assert.Single(page.GetProperty("rows").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_ragged_file_fails_its_run_with_the_row_and_the_field_counts()
+    {
+        var run = await _api.LoadAsync("ragged", "a,b\n1,2\n3,4,5\n");
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Equal(0, run.GetProperty("rowsLoaded").GetInt64());
+        Assert.StartsWith("Row 2 (line 3) has 3 fields, but the header has 2.", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/ragged/rows");
+        Assert.Equal(0, page.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_binary_file_fails_its_run_clearly()
+    {
+        using var upload = await _api.UploadAsync("binary", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00], "data.zip");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Contains("binary", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_newest_first_and_filtered_by_dataset()
+    {
+        var older = await _api.LoadAsync("listed", "x\n1\n");
+        var newer = await _api.LoadAsync("listed", "x\n2\n");
+
+        var runs = await _api.GetFromJsonAsync<JsonElement[]>("/api/runs?dataset=listed&limit=10");
+
+        Assert.Equal([newer.GetProperty("id").GetString(), older.GetProperty("id").GetString()], runs!.Select(r => r.GetProperty("id").GetString()));
+        Assert.All(runs!, r => Assert.Equal("listed", r.GetProperty("dataset").GetString()));
+    }
+}
