@@ -61,14 +61,14 @@ public sealed partial class RunProcessor(
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             if (deliveryCount >= options.Value.MaxDeliveries)
             {
-                var error = $"Gave up after {deliveryCount} attempts. The last error: {e.Message}";
+                var error = $"Gave up after {deliveryCount} attempts. The last error: {Describe(e)}";
                 await FailAsync(message.RunId, error, cancellationToken);
                 Ended(RunStatus.Failed, started);
                 LogGaveUp(e, message.RunId, deliveryCount);
                 return new DeliveryOutcome(DeliveryAction.DeadLetter, error);
             }
 
-            await RecordRetryAsync(message.RunId, $"Attempt {deliveryCount} failed and will be retried: {e.Message}", cancellationToken);
+            await RecordRetryAsync(message.RunId, $"Attempt {deliveryCount} failed and will be retried: {Describe(e)}", cancellationToken);
             LogRetrying(e, message.RunId, deliveryCount);
             return new DeliveryOutcome(DeliveryAction.Retry, e.Message);
         }
@@ -141,6 +141,15 @@ public sealed partial class RunProcessor(
         var tag = new KeyValuePair<string, object?>("diviora.run.status", status.ToString());
         DivioraTelemetry.RunsEnded.Add(1, tag);
         DivioraTelemetry.RunDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
+    }
+
+    /// <summary>One line a person can act on; Azure SDK messages carry response headers that do not belong in a run.</summary>
+    private static string Describe(Exception exception)
+    {
+        var firstLine = exception.Message.Split('\n', 2)[0].Trim();
+        return exception is Azure.RequestFailedException storage
+            ? $"Azure Storage answered {storage.Status} ({storage.ErrorCode ?? "no error code"}): {firstLine}"
+            : firstLine;
     }
 
     private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];

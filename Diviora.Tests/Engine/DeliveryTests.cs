@@ -1,0 +1,101 @@
+using Azure.Storage.Queues;
+using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion;
+using Diviora.Core.Messaging;
+
+namespace Diviora.Tests.Engine;
+
+/// <summary>Exactly-once and give-up behaviour of a run's deliveries, on a real Azurite queue and SQLite.</summary>
+public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
+{
+    private const string Csv = "id,name\n1,a\n2,b\n3,c\n";
+
+    [Fact]
+    public async Task A_redelivered_message_for_a_finished_run_changes_nothing()
+    {
+        await using var engine = await EngineHost.StartAsync(azurite);
+        var handler = engine.Get<IRunMessageHandler>();
+        var runId = await engine.QueueRunAsync("once", Csv);
+
+        var first = await handler.HandleAsync(new RunMessage(runId, null, null), 1, CancellationToken.None);
+        var finished = await engine.RunAsync(runId);
+        var second = await handler.HandleAsync(new RunMessage(runId, null, null), 2, CancellationToken.None);
+
+        Assert.Equal(DeliveryAction.Complete, first.Action);
+        Assert.Equal(DeliveryAction.Complete, second.Action);
+        var after = await engine.RunAsync(runId);
+        Assert.Equal(RunStatus.Succeeded, after.Status);
+        Assert.Equal(finished.FinishedAt, after.FinishedAt);
+        Assert.Equal(1, after.Attempts);
+        Assert.Equal(3, await engine.CountRowsAsync("once"));
+        Assert.Equal(3, after.Dataset.RowCount);
+    }
+
+    [Fact]
+    public async Task A_run_left_running_by_a_crashed_attempt_loads_once_on_redelivery()
+    {
+        await using var engine = await EngineHost.StartAsync(azurite);
+        var runId = await engine.QueueRunAsync("crashed", Csv);
+        await engine.UpdateRunAsync(runId, run => (run.Status, run.Attempts, run.StartedAt) = (RunStatus.Running, 1, DateTime.UtcNow));
+
+        var outcome = await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(runId, null, null), 2, CancellationToken.None);
+
+        Assert.Equal(DeliveryAction.Complete, outcome.Action);
+        var run = await engine.RunAsync(runId);
+        Assert.Equal((RunStatus.Succeeded, 2, 3L), (run.Status, run.Attempts, run.RowsLoaded));
+        Assert.Equal(3, await engine.CountRowsAsync("crashed"));
+    }
+
+    [Fact]
+    public async Task An_attempt_that_was_taken_over_commits_nothing()
+    {
+        await using var engine = await EngineHost.StartAsync(azurite);
+        var runId = await engine.QueueRunAsync("taken-over", Csv);
+        // Attempt 1 is still working while a redelivery started attempt 2.
+        await engine.UpdateRunAsync(runId, run => (run.Status, run.Attempts) = (RunStatus.Running, 2));
+
+        await Assert.ThrowsAsync<RunSupersededException>(() => engine.Get<IngestionPipeline>().LoadAsync(runId, attempt: 1, CancellationToken.None));
+
+        var run = await engine.RunAsync(runId);
+        Assert.Equal((RunStatus.Running, 0L, 0L), (run.Status, run.RowsLoaded, run.Dataset.RowCount));
+        Assert.Empty(run.Dataset.Columns);
+    }
+
+    [Fact]
+    public async Task After_five_failed_deliveries_the_message_is_poisoned_and_the_run_fails_with_the_last_error()
+    {
+        await using var engine = await EngineHost.StartAsync(azurite);
+        // No payload behind the run: every delivery fails on reading the blob.
+        var runId = await engine.QueueRunAsync("lost-payload", csv: null);
+        await engine.Get<IIngestionQueue>().SendAsync(new RunMessage(runId, null, null), CancellationToken.None);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var consuming = engine.Get<IIngestionConsumer>().ConsumeAsync(engine.Get<IRunMessageHandler>(), stop.Token);
+        Run run;
+        do
+        {
+            await Task.Delay(100);
+            run = await engine.RunAsync(runId);
+        }
+        while (run.Status != RunStatus.Failed && !stop.IsCancellationRequested);
+        await stop.CancelAsync();
+        try
+        {
+            await consuming;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(5, run.Attempts);
+        Assert.StartsWith("Gave up after 5 attempts. The last error: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Azure Storage answered 404 (ContainerNotFound)", run.Error, StringComparison.Ordinal);
+
+        var queues = new QueueServiceClient(azurite.ConnectionString);
+        var poisoned = (await queues.GetQueueClient(engine.QueueName + "-poison").PeekMessagesAsync(10)).Value;
+        Assert.True(RunMessage.TryParse(Assert.Single(poisoned).Body, out var message));
+        Assert.Equal(runId, message.RunId);
+        Assert.Empty((await queues.GetQueueClient(engine.QueueName).PeekMessagesAsync(10)).Value);
+    }
+}

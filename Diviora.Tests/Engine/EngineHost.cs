@@ -1,0 +1,112 @@
+using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Diviora.Core;
+using Diviora.Core.Catalog;
+using Diviora.Core.Storage;
+using Diviora.Core.Warehouse;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Diviora.Tests.Engine;
+
+/// <summary>The engine as the Worker wires it, on a real Azurite and a fresh SQLite file, with fast retries.</summary>
+public sealed class EngineHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly string _directory;
+
+    private EngineHost(IHost host, string directory) => (_host, _directory) = (host, directory);
+
+    public string QueueName { get; private init; } = "";
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<EngineHost> StartAsync(AzuriteServer azurite)
+    {
+        var queueName = "ingestion-" + Guid.NewGuid().ToString("N")[..12];
+        var directory = Path.Combine(Path.GetTempPath(), "diviora-engine-" + Guid.NewGuid().ToString("N"));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:warehouse"] = $"Data Source={Path.Combine(directory, "warehouse.db")}";
+        builder.Configuration["Diviora:Queue:Name"] = queueName;
+        builder.Configuration["Diviora:Queue:RetryDelay"] = "00:00:00.010";
+        builder.Configuration["Diviora:Queue:PollInterval"] = "00:00:00.050";
+        builder.Services.AddSingleton(new BlobServiceClient(azurite.ConnectionString));
+        builder.Services.AddSingleton(new QueueServiceClient(azurite.ConnectionString));
+        builder.AddDivioraCore();
+        builder.AddDivioraIngestion();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new EngineHost(host, directory) { QueueName = queueName };
+    }
+
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    /// <summary>Stores <paramref name="csv"/> as a payload (unless null) and writes a Queued run for it, as the Api does.</summary>
+    public async Task<Guid> QueueRunAsync(string dataset, string? csv)
+    {
+        var runId = Guid.CreateVersion7();
+        var blobName = RawStore.BlobNameFor(dataset, runId, "data.csv");
+        if (csv is not null)
+        {
+            await Get<RawStore>().UploadAsync(blobName, new MemoryStream(Encoding.UTF8.GetBytes(csv)), "text/csv", CancellationToken.None);
+        }
+
+        await using var catalog = await CatalogAsync();
+        var normalized = dataset.ToLowerInvariant();
+        var existing = await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized);
+        catalog.Runs.Add(new Run
+        {
+            Id = runId,
+            Dataset = existing ?? new Dataset { Name = dataset, NormalizedName = normalized, TableName = DatasetName.TableNameFor(dataset), CreatedAt = DateTime.UtcNow },
+            BlobName = blobName,
+            Status = RunStatus.Queued,
+            CreatedAt = DateTime.UtcNow,
+        });
+        await catalog.SaveChangesAsync();
+        return runId;
+    }
+
+    public async Task<Run> RunAsync(Guid runId)
+    {
+        await using var catalog = await CatalogAsync();
+        return await catalog.Runs.AsNoTracking().Include(r => r.Dataset).SingleAsync(r => r.Id == runId);
+    }
+
+    public async Task UpdateRunAsync(Guid runId, Action<Run> update)
+    {
+        await using var catalog = await CatalogAsync();
+        update(await catalog.Runs.SingleAsync(r => r.Id == runId));
+        await catalog.SaveChangesAsync();
+    }
+
+    public async Task<long> CountRowsAsync(string dataset)
+    {
+        var warehouse = Get<IWarehouse>();
+        await using var connection = await warehouse.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {warehouse.Dialect.Quote(DatasetName.TableNameFor(dataset))}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<CatalogDbContext> CatalogAsync()
+    {
+        var warehouse = Get<IWarehouse>();
+        return warehouse.CatalogOn(await warehouse.OpenAsync(CancellationToken.None));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
