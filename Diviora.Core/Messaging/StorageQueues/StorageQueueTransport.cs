@@ -34,7 +34,8 @@ public sealed partial class StorageQueueTransport(QueueServiceClient queues, IOp
             QueueMessage[] messages;
             try
             {
-                messages = (await _queue.ReceiveMessagesAsync(maxMessages: 8, _options.VisibilityTimeout, cancellationToken)).Value;
+                // One at a time: runs are processed in turn, and a message waiting in a batch would outlive its lease.
+                messages = (await _queue.ReceiveMessagesAsync(maxMessages: 1, _options.VisibilityTimeout, cancellationToken)).Value;
             }
             catch (RequestFailedException e)
             {
@@ -58,23 +59,38 @@ public sealed partial class StorageQueueTransport(QueueServiceClient queues, IOp
 
     private async Task DeliverAsync(IRunMessageHandler handler, QueueMessage message, CancellationToken cancellationToken)
     {
-        var outcome = RunMessage.TryParse(message.Body, out var runMessage)
-            ? await handler.HandleAsync(runMessage, (int)message.DequeueCount, cancellationToken)
-            : new DeliveryOutcome(DeliveryAction.DeadLetter, "The message is not a run message.");
+        var lease = new Lease(message.PopReceipt);
+        DeliveryOutcome outcome;
+        using (var handling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var renewing = RenewAsync(message.MessageId, lease, handling.Token);
+            try
+            {
+                outcome = RunMessage.TryParse(message.Body, out var runMessage)
+                    ? await handler.HandleAsync(runMessage, (int)message.DequeueCount, cancellationToken)
+                    : new DeliveryOutcome(DeliveryAction.DeadLetter, "The message is not a run message.");
+            }
+            finally
+            {
+                await handling.CancelAsync();
+                await renewing;
+            }
+        }
+
         try
         {
             switch (outcome.Action)
             {
                 case DeliveryAction.Complete:
-                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    await _queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
                     break;
                 case DeliveryAction.Retry:
-                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt,
+                    await _queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt,
                         visibilityTimeout: _options.RetryDelayAfter((int)message.DequeueCount), cancellationToken: cancellationToken);
                     break;
                 case DeliveryAction.DeadLetter:
                     await _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
-                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    await _queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
                     LogPoisoned(message.MessageId, outcome.Reason);
                     break;
             }
@@ -84,6 +100,34 @@ public sealed partial class StorageQueueTransport(QueueServiceClient queues, IOp
             // The visibility timeout ran out and another delivery owns the message now (PopReceiptMismatch / not found).
             LogLostReceipt(message.MessageId, e.ErrorCode);
         }
+    }
+
+    /// <summary>Keeps the message invisible while a long run is processed, so no other worker starts it again.</summary>
+    private async Task RenewAsync(string messageId, Lease lease, CancellationToken cancellationToken)
+    {
+        var every = _options.VisibilityTimeout / 2;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, cancellationToken);
+                var receipt = await _queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: cancellationToken);
+                lease.PopReceipt = receipt.Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (RequestFailedException e)
+        {
+            LogLostReceipt(messageId, e.ErrorCode);
+        }
+    }
+
+    /// <summary>The current pop receipt of a message being processed; each renewal replaces it.</summary>
+    private sealed class Lease(string popReceipt)
+    {
+        public string PopReceipt { get; set; } = popReceipt;
     }
 
     private async Task EnsureQueuesAsync(CancellationToken cancellationToken)
