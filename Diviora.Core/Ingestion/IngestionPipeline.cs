@@ -59,7 +59,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
         {
             for (var i = 0; i < inference.Length; i++)
             {
-                inference[i].Observe(reader[i]);
+                inference[i].Observe(reader[i], reader.IsNull(i));
             }
         }
 

@@ -31,11 +31,11 @@ public sealed class ColumnTypeInferenceTests
     }
 
     [Fact]
-    public void Empty_values_make_a_column_nullable_without_changing_its_type()
+    public void Nulls_make_a_column_nullable_without_changing_its_type()
     {
         var inference = new ColumnTypeInference();
         inference.Observe("1");
-        inference.Observe("");
+        inference.Observe("", isNull: true);
         inference.Observe("2");
 
         Assert.Equal(ColumnType.Integer, inference.Result);
@@ -43,10 +43,21 @@ public sealed class ColumnTypeInferenceTests
     }
 
     [Fact]
+    public void An_empty_string_makes_a_column_text_so_it_comes_back_as_written()
+    {
+        var inference = new ColumnTypeInference();
+        inference.Observe("1");
+        inference.Observe("", isNull: false);
+
+        Assert.Equal(ColumnType.Text, inference.Result);
+        Assert.False(inference.Nullable);
+    }
+
+    [Fact]
     public void A_column_without_values_is_text()
     {
         var inference = new ColumnTypeInference();
-        inference.Observe("");
+        inference.Observe("", isNull: true);
 
         Assert.Equal(ColumnType.Text, inference.Result);
     }

@@ -17,6 +17,14 @@ public sealed class CsvRecordReaderTests
     }
 
     [Fact]
+    public void Keeps_quotes_inside_an_unquoted_field_as_they_are()
+    {
+        var rows = ReadAll("a,b\n \"x\" ,say \"hi\"\n");
+
+        Assert.Equal([" \"x\" ", "say \"hi\""], rows.Values[0]);
+    }
+
+    [Fact]
     public void Reads_crlf_and_quoted_crlf_alike()
     {
         var rows = ReadAll("a,b\r\n1,\"x\r\ny\"\r\n2,z\r\n");

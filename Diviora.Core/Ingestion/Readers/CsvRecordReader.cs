@@ -44,8 +44,9 @@ public sealed class CsvRecordReader : IDisposable
     {
         get
         {
+            // Per RFC 4180 only a field that starts with a quote is quoted; elsewhere a quote is a plain character.
             var raw = _sep.Current[column].Span;
-            return raw.Contains('"') ? Unescape(raw) : raw;
+            return raw.Length > 0 && raw[0] == '"' ? Unescape(raw) : raw;
         }
     }
 

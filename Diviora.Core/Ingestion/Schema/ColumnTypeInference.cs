@@ -4,7 +4,8 @@ namespace Diviora.Core.Ingestion.Schema;
 
 /// <summary>
 /// Infers the narrowest <see cref="ColumnType"/> that every value of one column fits, seeing every value once.
-/// Empty fields are nulls and do not narrow the type; a column with no values at all is text.
+/// Nulls (empty unquoted fields) do not narrow the type; an empty string (<c>""</c>) is a text value; a column
+/// with no values at all is text.
 /// </summary>
 public sealed class ColumnTypeInference
 {
@@ -18,12 +19,20 @@ public sealed class ColumnTypeInference
     /// <summary>True once an empty field was seen.</summary>
     public bool Nullable { get; private set; }
 
-    /// <summary>Takes one value into account.</summary>
-    public void Observe(ReadOnlySpan<char> value)
+    /// <summary>Takes one value into account; <paramref name="isNull"/> marks a null rather than an empty string.</summary>
+    public void Observe(ReadOnlySpan<char> value, bool isNull = false)
     {
-        if (value.IsEmpty)
+        if (isNull)
         {
             Nullable = true;
+            return;
+        }
+
+        if (value.IsEmpty)
+        {
+            // Only text keeps an empty string as it is.
+            _sawValue = true;
+            _boolean = _integer = _decimal = _date = _timestamp = false;
             return;
         }
 
