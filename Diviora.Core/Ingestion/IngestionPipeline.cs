@@ -99,12 +99,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = dialect.InsertRow(staging, columns);
-        AddParameter(insert, "@run", run.Id.ToString());
-        AddParameter(insert, "@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        insert.AddParameter("@run", run.Id.ToString());
+        insert.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         var values = new DbParameter[columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = AddParameter(insert, "@p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value);
+            values[i] = insert.AddParameter("@p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value);
         }
 
         insert.Prepare();
@@ -191,15 +191,6 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
         }
 
         return target;
-    }
-
-    private static DbParameter AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)

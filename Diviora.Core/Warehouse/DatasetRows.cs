@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Schema;
 
@@ -26,8 +25,8 @@ public sealed class DatasetRows(IWarehouse warehouse)
         await using var connection = await warehouse.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = warehouse.Dialect.SelectPage(dataset.TableName, columns);
-        Add(command, "@offset", offset);
-        Add(command, "@limit", limit);
+        command.AddParameter("@offset", offset);
+        command.AddParameter("@limit", limit);
 
         var rows = new List<OrderedDictionary<string, object?>>(Math.Min(limit, 256));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -43,13 +42,5 @@ public sealed class DatasetRows(IWarehouse warehouse)
         }
 
         return new RowsPage(dataset.RowCount, rows);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }
