@@ -13,8 +13,8 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/runs").WithTags("Runs");
-        api.MapGet("/{id:guid}", GetRunAsync).WithName("GetRun").WithSummary("Get a run");
-        api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first");
+        api.MapGet("/{id:guid}", GetRunAsync).WithName("GetRun").WithSummary("Get a run").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first").ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

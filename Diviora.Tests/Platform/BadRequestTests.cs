@@ -98,5 +98,10 @@ public sealed class BadRequestTests(PlatformFixture platform)
         Assert.True(paths.TryGetProperty("/api/datasets/{dataset}/uploads", out _));
         Assert.True(paths.TryGetProperty("/api/runs/{id}", out _));
         Assert.True(paths.TryGetProperty("/api/datasets/{dataset}/rows", out _));
+        var upload = paths.GetProperty("/api/datasets/{dataset}/uploads").GetProperty("post");
+        var form = upload.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal("binary", form.GetProperty("properties").GetProperty("file").GetProperty("format").GetString());
+        Assert.Equal(["file"], form.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(upload.GetProperty("responses").TryGetProperty("413", out _));
     }
 }
