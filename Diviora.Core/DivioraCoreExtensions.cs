@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Diviora.Core.Catalog;
 using Azure.Messaging.ServiceBus;
 using Diviora.Core.Ingestion;
+using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Messaging;
 using Diviora.Core.Messaging.ServiceBus;
 using Diviora.Core.Messaging.StorageQueues;
@@ -34,6 +35,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddDbContext<CatalogDbContext>(sqlite.ConfigureCatalog);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
+        builder.Services.AddSingleton<RecordReaders>();
         builder.Services.AddSingleton<DatasetRows>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
 

@@ -9,11 +9,11 @@ public sealed record UploadAccepted(Guid RunId, string Status);
 /// <summary>A run as the Api shows it.</summary>
 public sealed record RunResponse(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
-    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt)
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
-        run.CreatedAt, run.StartedAt, run.FinishedAt);
+        run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format);
 }
 
 /// <summary>A dataset with its schema.</summary>

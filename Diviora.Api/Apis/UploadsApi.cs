@@ -1,5 +1,6 @@
 using Diviora.Core;
 using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Messaging;
 using Diviora.Core.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,7 +24,9 @@ public static class UploadsApi
             .WithName("UploadFile")
             .WithSummary("Upload a file into a dataset")
             .WithDescription("Send multipart/form-data with one file field named 'file'. The file is stored unchanged and a run is queued; " +
-                "poll the run at the Location given until it ends.")
+                "poll the run at the Location given until it ends. The format is detected from the file name and content; override it " +
+                "with the query parameters format (csv, tsv, xlsx, json, jsonl), delimiter (one character or 'tab'), encoding " +
+                "(utf-8, utf-16le, utf-16be, windows-1252), header (true or false) and sheet.")
             .WithTags("Uploads")
             .Accepts<IFormFile>("multipart/form-data")
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -67,6 +70,11 @@ public static class UploadsApi
         }
 
         var request = context.Request;
+        if (FormatOptionsOf(request.Query, out var formatOptions) is { } invalid)
+        {
+            return Problems.BadRequest("Invalid format option", invalid);
+        }
+
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
             !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
             HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
@@ -90,14 +98,14 @@ public static class UploadsApi
             }
 
             var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-            return await AcceptAsync(dataset, fileName, section, catalog, raw, queue, options.Value, time, cancellationToken);
+            return await AcceptAsync(dataset, fileName, formatOptions, section, catalog, raw, queue, options.Value, time, cancellationToken);
         }
 
         return Problems.BadRequest("No file", $"The form has no file field named '{FileField}'.");
     }
 
     private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> AcceptAsync(
-        string datasetName, string? fileName, MultipartSection section, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,
+        string datasetName, string? fileName, FormatOptions formatOptions, MultipartSection section, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,
         UploadOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var runId = Guid.CreateVersion7();
@@ -128,6 +136,7 @@ public static class UploadsApi
             FileName = fileName,
             BlobName = blobName,
             SizeBytes = body.BytesRead,
+            Options = RunOptions.Serialize(formatOptions),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         catalog.Runs.Add(run);
@@ -147,6 +156,32 @@ public static class UploadsApi
         }
 
         return TypedResults.Accepted($"/api/runs/{runId}", new UploadAccepted(runId, nameof(RunStatus.Queued)));
+    }
+
+    /// <summary>Reads the format overrides from the query string; returns what is wrong with them, or null.</summary>
+    private static string? FormatOptionsOf(IQueryCollection query, out FormatOptions options)
+    {
+        options = new FormatOptions();
+        bool? header = null;
+        if (query["header"] is { Count: > 0 } headerValue)
+        {
+            if (!bool.TryParse(headerValue, out var parsed))
+            {
+                return $"header must be true or false; it was '{headerValue}'.";
+            }
+
+            header = parsed;
+        }
+
+        options = new FormatOptions
+        {
+            Format = query["format"].FirstOrDefault(),
+            Delimiter = query["delimiter"].FirstOrDefault(),
+            Encoding = query["encoding"].FirstOrDefault(),
+            Header = header,
+            Sheet = query["sheet"].FirstOrDefault(),
+        };
+        return options.Validate();
     }
 
     private static async Task<Dataset> FindOrCreateDatasetAsync(

@@ -19,6 +19,12 @@ public sealed class Run
 
     public long SizeBytes { get; set; }
 
+    /// <summary>How the user asked for the payload to be read (upload parameters), as JSON; null when nothing was given.</summary>
+    public string? Options { get; set; }
+
+    /// <summary>How the payload was read, once a worker opened it: <c>csv (';', windows-1252)</c>.</summary>
+    public string? Format { get; set; }
+
     public long RowsRead { get; set; }
 
     public long RowsLoaded { get; set; }

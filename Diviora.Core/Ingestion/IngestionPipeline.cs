@@ -3,7 +3,6 @@ using System.Globalization;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Ingestion.Schema;
-using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +13,7 @@ namespace Diviora.Core.Ingestion;
 /// staging table, then appends the staged rows and records the run's success in one transaction.
 /// A failure at any point leaves the dataset exactly as it was.
 /// </summary>
-public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimeProvider time)
+public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders readers, TimeProvider time)
 {
     private const int MaxValueInError = 100;
 
@@ -33,20 +32,21 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
 
         var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
         var isFirstSchema = existing.Count == 0;
-        var columns = isFirstSchema ? await InferColumnsAsync(run.BlobName, cancellationToken) : existing;
+        var options = RunOptions.Parse(run.Options);
+        var columns = isFirstSchema ? await InferColumnsAsync(run, options, cancellationToken) : existing;
 
         var staging = "stage_" + runId.ToString("N");
         var ingestedAt = time.GetUtcNow().UtcDateTime;
-        var rows = await StageAsync(connection, run, columns, isFirstSchema, staging, ingestedAt, cancellationToken);
-        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, rows, cancellationToken);
+        var (rows, format) = await StageAsync(connection, run, options, columns, isFirstSchema, staging, ingestedAt, cancellationToken);
+        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, rows, format, cancellationToken);
         return rows;
     }
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
-    private async Task<List<DatasetColumn>> InferColumnsAsync(string blobName, CancellationToken cancellationToken)
+    private async Task<List<DatasetColumn>> InferColumnsAsync(Run run, FormatOptions options, CancellationToken cancellationToken)
     {
-        await using var stream = await raw.OpenReadAsync(blobName, cancellationToken);
-        using var reader = CsvRecordReader.Open(stream);
+        var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, cancellationToken);
+        using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
         var physical = ColumnNaming.PhysicalNames(names);
         var inference = new ColumnTypeInference[names.Length];
@@ -80,9 +80,9 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
     }
 
     /// <summary>The second pass: every row, converted to its column's type, into a connection-private staging table.</summary>
-    private async Task<long> StageAsync(
-        DbConnection connection, Run run, List<DatasetColumn> columns, bool isFirstSchema, string staging, DateTime ingestedAt,
-        CancellationToken cancellationToken)
+    private async Task<(long Rows, DetectedFormat Format)> StageAsync(
+        DbConnection connection, Run run, FormatOptions options, List<DatasetColumn> columns, bool isFirstSchema, string staging,
+        DateTime ingestedAt, CancellationToken cancellationToken)
     {
         var dialect = warehouse.Dialect;
         await using (var create = connection.CreateCommand())
@@ -91,8 +91,8 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var stream = await raw.OpenReadAsync(run.BlobName, cancellationToken);
-        using var reader = CsvRecordReader.Open(stream);
+        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, cancellationToken);
+        using var _ = reader;
         var target = TargetsOf(run.Dataset.Name, columns, ColumnNaming.ColumnNames(reader.Header), isFirstSchema);
 
         await using var transaction = await warehouse.BeginStagingAsync(connection, cancellationToken);
@@ -119,7 +119,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
                 if (!ColumnValues.TryConvert(column.Type, text, reader.IsNull(i), out var value))
                 {
                     throw new IngestionDataException(
-                        $"Row {reader.RowNumber} (line {reader.LineNumber}), column '{column.Name}': '{Shorten(text)}' is not " +
+                        $"Row {reader.RowNumber} ({reader.Location}), column '{column.Name}': '{Shorten(text)}' is not " +
                         $"{Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.");
                 }
 
@@ -131,13 +131,13 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return rows;
+        return (rows, format);
     }
 
     /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
     private async Task AppendAsync(
         DbConnection connection, Guid runId, int attempt, List<DatasetColumn> columns, bool isFirstSchema, string staging, long rows,
-        CancellationToken cancellationToken)
+        DetectedFormat format, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var catalog = warehouse.CatalogOn(connection, transaction);
@@ -170,6 +170,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RawStore raw, TimePr
         run.RowsLoaded = rows;
         run.RowsRejected = 0;
         run.Error = null;
+        run.Format = format.ToString();
         run.FinishedAt = now;
         await catalog.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

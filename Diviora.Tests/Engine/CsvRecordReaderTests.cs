@@ -130,6 +130,35 @@ public sealed class CsvRecordReaderTests
     }
 
     [Fact]
+    public void Names_the_columns_of_a_file_without_header_and_reads_its_first_row_as_data()
+    {
+        using var reader = CsvRecordReader.Open(new MemoryStream("1;x\n2;y\n"u8.ToArray()), ';', hasHeader: false);
+
+        Assert.Equal(["column_1", "column_2"], reader.Header);
+        Assert.True(reader.Read());
+        Assert.Equal((1L, "1", "x"), (reader.RowNumber, reader[0].ToString(), reader[1].ToString()));
+        Assert.True(reader.Read());
+        Assert.Equal((2L, "y"), (reader.RowNumber, reader[1].ToString()));
+        Assert.False(reader.Read());
+    }
+
+    [Fact]
+    public void Reads_utf16_with_a_byte_order_mark_and_windows_1252_when_told()
+    {
+        var utf16 = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("név\nZoë\n")).ToArray();
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var cp1252 = Encoding.GetEncoding(1252);
+
+        var fromUtf16 = ReadAll(utf16);
+        using var reader = CsvRecordReader.Open(new MemoryStream(cp1252.GetBytes("név\nZoë €\n")), ',', cp1252);
+
+        Assert.Equal(["név"], fromUtf16.Header);
+        Assert.Equal(["Zoë"], fromUtf16.Values[0]);
+        Assert.True(reader.Read());
+        Assert.Equal("Zoë €", reader[0].ToString());
+    }
+
+    [Fact]
     public void Refuses_an_empty_file()
     {
         var error = Assert.Throws<IngestionDataException>(() => Open(""));

@@ -106,7 +106,7 @@ public sealed class UploadToRowsTests(PlatformFixture platform)
     [Fact]
     public async Task A_binary_file_fails_its_run_clearly()
     {
-        using var upload = await _api.UploadAsync("binary", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00], "data.zip");
+        using var upload = await _api.UploadAsync("binary", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D], "picture.png");
         var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
 
         Assert.Equal("Failed", run.GetProperty("status").GetString());

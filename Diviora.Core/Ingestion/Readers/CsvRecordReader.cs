@@ -4,14 +4,15 @@ using nietras.SeparatedValues;
 namespace Diviora.Core.Ingestion.Readers;
 
 /// <summary>
-/// Streams the records of RFC 4180 delimited text: a header row, quoted fields with doubled quotes and line breaks,
-/// CRLF or LF, UTF-8 with or without a byte order mark. Holds one row at a time.
+/// Streams the records of RFC 4180 delimited text: a header row (or generated names), quoted fields with doubled
+/// quotes and line breaks, CRLF or LF, in the encoding given (strict UTF-8 by default; a byte order mark wins).
+/// Holds one row at a time.
 /// </summary>
 /// <remarks>
 /// Rows whose field count differs from the header, unterminated quotes, NUL characters and bytes that are not UTF-8
 /// raise an <see cref="IngestionDataException"/> naming the row and the line.
 /// </remarks>
-public sealed class CsvRecordReader : IDisposable
+public sealed class CsvRecordReader : IRecordReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -19,6 +20,7 @@ public sealed class CsvRecordReader : IDisposable
     private readonly SepReader _sep;
     private readonly string[] _header;
     private char[] _unescaped = new char[256];
+    private bool _firstRowIsData;
 
     private CsvRecordReader(TextReader text, SepReader sep, string[] header)
     {
@@ -35,6 +37,9 @@ public sealed class CsvRecordReader : IDisposable
 
     /// <summary>The one-based line of the file on which the current row starts.</summary>
     public int LineNumber => _sep.Current.LineNumberFrom;
+
+    /// <inheritdoc />
+    public string Location => $"line {LineNumber}";
 
     /// <summary>
     /// The text of field <paramref name="column"/> of the current row with its quotes removed and doubled quotes
@@ -57,10 +62,14 @@ public sealed class CsvRecordReader : IDisposable
     public bool IsNull(int column) => _sep.Current[column].Span.IsEmpty;
 
     /// <summary>Opens <paramref name="stream"/> and reads its header row.</summary>
-    /// <exception cref="IngestionDataException">The stream holds no header or is not delimited text.</exception>
-    public static CsvRecordReader Open(Stream stream, char separator = ',')
+    /// <param name="stream">The payload.</param>
+    /// <param name="separator">The field delimiter.</param>
+    /// <param name="encoding">The text encoding when the payload has no byte order mark; strict UTF-8 when null.</param>
+    /// <param name="hasHeader">False when the first row is data; columns are then named <c>column_1</c>, <c>column_2</c>, ...</param>
+    /// <exception cref="IngestionDataException">The stream holds no rows or is not delimited text.</exception>
+    public static CsvRecordReader Open(Stream stream, char separator = ',', Encoding? encoding = null, bool hasHeader = true)
     {
-        var text = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        var text = new StreamReader(stream, encoding ?? StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         SepReader? sep = null;
         try
         {
@@ -78,13 +87,13 @@ public sealed class CsvRecordReader : IDisposable
                 throw new IngestionDataException("The file has no header row: it is empty or holds only blank lines.");
             }
 
-            var headerRow = sep.Current;
-            CheckRow(headerRow, rowNumber: 0);
-            var header = new string[headerRow.ColCount];
-            var reader = new CsvRecordReader(text, sep, header);
+            var firstRow = sep.Current;
+            CheckRow(firstRow, rowNumber: hasHeader ? 0 : 1);
+            var header = new string[firstRow.ColCount];
+            var reader = new CsvRecordReader(text, sep, header) { _firstRowIsData = !hasHeader };
             for (var i = 0; i < header.Length; i++)
             {
-                header[i] = reader[i].ToString();
+                header[i] = hasHeader ? reader[i].ToString() : $"column_{i + 1}";
             }
 
             return reader;
@@ -108,6 +117,14 @@ public sealed class CsvRecordReader : IDisposable
     /// <exception cref="IngestionDataException">The row is malformed.</exception>
     public bool Read()
     {
+        if (_firstRowIsData)
+        {
+            // Without a header the row read to count the columns is the first record.
+            _firstRowIsData = false;
+            RowNumber = 1;
+            return true;
+        }
+
         if (!MoveNext(_sep, RowNumber + 1))
         {
             return false;

@@ -1,0 +1,82 @@
+using System.IO.Compression;
+using Diviora.Core.Storage;
+
+namespace Diviora.Core.Ingestion.Readers;
+
+/// <summary>Opens the right <see cref="IRecordReader"/> for a stored payload: gzip unwrapped, format detected or as given.</summary>
+public sealed class RecordReaders(RawStore raw)
+{
+    private const int SampleBytes = 64 * 1024;
+
+    /// <summary>The most a gzip payload may expand to; past it the run fails as a possible compression bomb.</summary>
+    public long MaxExpandedBytes { get; init; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>Opens the payload in <paramref name="blobName"/> for one pass over its records.</summary>
+    /// <exception cref="IngestionDataException">The payload cannot be read in the detected or given format.</exception>
+    public async Task<(IRecordReader Reader, DetectedFormat Format)> OpenAsync(
+        string blobName, string? fileName, FormatOptions options, CancellationToken cancellationToken)
+    {
+        var stream = await raw.OpenReadAsync(blobName, cancellationToken);
+        try
+        {
+            var (sample, sampled) = await ReplayStream.SampleAsync(stream, SampleBytes, cancellationToken);
+            stream = sampled;
+            var compressed = FormatDetection.IsGzip(sample);
+            if (compressed)
+            {
+                stream = new ExpansionLimitStream(new GZipStream(stream, CompressionMode.Decompress), MaxExpandedBytes);
+                (sample, stream) = await ReplayStream.SampleAsync(stream, SampleBytes, cancellationToken);
+            }
+
+            var format = FormatDetection.Detect(sample, sample.Length < SampleBytes, fileName, options, compressed);
+            IRecordReader reader = format.Kind switch
+            {
+                PayloadKind.Delimited => CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader),
+                _ => throw new IngestionDataException($"Reading {format} files is not available yet; upload delimited text (CSV, TSV) for now."),
+            };
+            return (new OwningRecordReader(reader, stream), format);
+        }
+        catch (InvalidDataException e)
+        {
+            await stream.DisposeAsync();
+            throw new IngestionDataException($"The gzip data is corrupt: {e.Message}", e);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Disposes the payload stream with the reader that reads it.</summary>
+    private sealed class OwningRecordReader(IRecordReader inner, Stream stream) : IRecordReader
+    {
+        public IReadOnlyList<string> Header => inner.Header;
+
+        public long RowNumber => inner.RowNumber;
+
+        public string Location => inner.Location;
+
+        public ReadOnlySpan<char> this[int column] => inner[column];
+
+        public bool IsNull(int column) => inner.IsNull(column);
+
+        public bool Read()
+        {
+            try
+            {
+                return inner.Read();
+            }
+            catch (InvalidDataException e)
+            {
+                throw new IngestionDataException($"The gzip data is corrupt near row {inner.RowNumber + 1}: {e.Message}", e);
+            }
+        }
+
+        public void Dispose()
+        {
+            inner.Dispose();
+            stream.Dispose();
+        }
+    }
+}

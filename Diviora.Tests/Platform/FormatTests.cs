@@ -1,0 +1,94 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Diviora.Tests.Platform;
+
+/// <summary>Delimited files in the shapes real exports take: other delimiters, encodings, gzip, no header.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class FormatTests(PlatformFixture platform)
+{
+    private readonly HttpClient _api = platform.Api;
+
+    [Fact]
+    public async Task A_gzipped_semicolon_file_in_windows_1252_is_detected_and_read()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var text = Encoding.GetEncoding(1252).GetBytes("Stadt;Betrag;Notiz\r\nKöln;12.50;\"Grüße; €\"\r\nMünchen;7;\r\n");
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(text);
+        }
+
+        using var upload = await _api.UploadAsync("german-export", compressed.ToArray(), "export.csv.gz");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("csv (';', windows-1252, gzip)", run.GetProperty("format").GetString());
+        var rows = await RowsAsync("german-export");
+        Assert.Equal("Köln", rows[0].GetProperty("Stadt").GetString());
+        Assert.Equal("Grüße; €", rows[0].GetProperty("Notiz").GetString());
+        Assert.Equal(12.50m, rows[0].GetProperty("Betrag").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("Notiz").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_tsv_file_is_read_as_tab_delimited()
+    {
+        using var upload = await _api.UploadAsync("tabbed", "id\tname, with comma\n1\tx, y\n", "data.tsv");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("x, y", (await RowsAsync("tabbed"))[0].GetProperty("name, with comma").GetString());
+    }
+
+    [Fact]
+    public async Task A_file_without_header_gets_generated_column_names_when_told()
+    {
+        using var upload = await PostAsync("no-header", "1|alpha\n2|beta\n", "?header=false&delimiter=|");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        var rows = await RowsAsync("no-header");
+        Assert.Equal(2, rows.Length);
+        Assert.Equal(1, rows[0].GetProperty("column_1").GetInt64());
+        Assert.Equal("beta", rows[1].GetProperty("column_2").GetString());
+    }
+
+    [Theory]
+    [InlineData("?format=xml", "format 'xml' is not one of")]
+    [InlineData("?delimiter=ab", "delimiter 'ab' must be one character")]
+    [InlineData("?encoding=ebcdic", "encoding 'ebcdic' is not one of")]
+    [InlineData("?header=maybe", "header must be true or false")]
+    public async Task A_bad_format_option_is_a_400_that_names_it(string query, string expected)
+    {
+        using var response = await PostAsync("bad-option", "a\n1\n", query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.ProblemAsync();
+        Assert.Equal("Invalid format option", problem.GetProperty("title").GetString());
+        Assert.StartsWith(expected, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_corrupt_gzip_file_fails_its_run_clearly()
+    {
+        using var upload = await _api.UploadAsync("corrupt-gzip", [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07], "data.csv.gz");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.StartsWith("The gzip data is corrupt", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string dataset, string csv, string query)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "data.txt" } };
+        return await _api.PostAsync($"/api/datasets/{dataset}/uploads{query}", form);
+    }
+
+    private async Task<JsonElement[]> RowsAsync(string dataset) =>
+        [.. (await _api.GetFromJsonAsync<JsonElement>($"/api/datasets/{dataset}/rows")).GetProperty("rows").EnumerateArray()];
+}
