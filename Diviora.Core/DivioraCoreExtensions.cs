@@ -35,6 +35,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddDbContext<CatalogDbContext>(sqlite.ConfigureCatalog);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
+        builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
         builder.Services.AddSingleton<DatasetRows>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);

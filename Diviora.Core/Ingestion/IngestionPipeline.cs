@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Readers;
@@ -18,11 +19,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     private const int MaxValueInError = 100;
 
     /// <summary>Loads run <paramref name="runId"/>, which this worker marked Running as attempt <paramref name="attempt"/>.</summary>
-    /// <returns>The number of rows loaded.</returns>
+    /// <returns>The number of rows loaded and how long each stage took.</returns>
     /// <exception cref="IngestionDataException">The payload is malformed or does not fit the dataset.</exception>
     /// <exception cref="RunSupersededException">Another attempt owns the run now.</exception>
-    public async Task<long> LoadAsync(Guid runId, int attempt, CancellationToken cancellationToken)
+    public async Task<LoadResult> LoadAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var connection = await warehouse.OpenAsync(cancellationToken);
         Run run;
         await using (var catalog = warehouse.CatalogOn(connection))
@@ -34,12 +36,15 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         var isFirstSchema = existing.Count == 0;
         var options = RunOptions.Parse(run.Options);
         var columns = isFirstSchema ? await InferColumnsAsync(run, options, cancellationToken) : existing;
+        var inferred = Stopwatch.GetTimestamp();
 
         var staging = "stage_" + runId.ToString("N");
         var ingestedAt = time.GetUtcNow().UtcDateTime;
-        var (rows, format) = await StageAsync(connection, run, options, columns, isFirstSchema, staging, ingestedAt, cancellationToken);
-        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, rows, format, cancellationToken);
-        return rows;
+        var (rows, format) = await StageAsync(connection, run, options, columns, isFirstSchema, staging, cancellationToken);
+        var staged = Stopwatch.GetTimestamp();
+        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, rows, format, ingestedAt, cancellationToken);
+        var appended = Stopwatch.GetTimestamp();
+        return new LoadResult(rows, Stopwatch.GetElapsedTime(started, inferred), Stopwatch.GetElapsedTime(inferred, staged), Stopwatch.GetElapsedTime(staged, appended));
     }
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
@@ -82,62 +87,49 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// <summary>The second pass: every row, converted to its column's type, into a connection-private staging table.</summary>
     private async Task<(long Rows, DetectedFormat Format)> StageAsync(
         DbConnection connection, Run run, FormatOptions options, List<DatasetColumn> columns, bool isFirstSchema, string staging,
-        DateTime ingestedAt, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
-        var dialect = warehouse.Dialect;
-        await using (var create = connection.CreateCommand())
-        {
-            create.CommandText = dialect.CreateStaging(staging, columns);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, cancellationToken);
         using var _ = reader;
         var target = TargetsOf(run.Dataset.Name, columns, ColumnNaming.ColumnNames(reader.Header), isFirstSchema);
-
-        await using var transaction = await warehouse.BeginStagingAsync(connection, cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = dialect.InsertRow(staging, columns);
-        insert.AddParameter("@run", run.Id.ToString());
-        insert.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-        var values = new DbParameter[columns.Count];
-        for (var i = 0; i < values.Length; i++)
+        var types = new ColumnType[target.Length];
+        for (var i = 0; i < target.Length; i++)
         {
-            values[i] = insert.AddParameter("@p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value);
+            types[i] = columns[target[i]].Type;
         }
 
-        insert.Prepare();
+        await using var writer = await warehouse.OpenStagingAsync(connection, staging, columns, cancellationToken);
         long rows = 0;
         while (reader.Read())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var i = 0; i < target.Length; i++)
+            if ((rows & 0xFFF) == 0)
             {
-                var column = columns[target[i]];
-                var text = reader[i];
-                if (!ColumnValues.TryConvert(column.Type, text, reader.IsNull(i), out var value))
-                {
-                    throw new IngestionDataException(
-                        $"Row {reader.RowNumber} ({reader.Location}), column '{column.Name}': '{Shorten(text)}' is not " +
-                        $"{Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.");
-                }
-
-                values[target[i]].Value = value ?? DBNull.Value;
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
-            insert.ExecuteNonQuery();
+            for (var i = 0; i < target.Length; i++)
+            {
+                if (!ColumnValues.TryWrite(types[i], reader[i], reader.IsNull(i), writer, target[i]))
+                {
+                    var column = columns[target[i]];
+                    throw new IngestionDataException(
+                        $"Row {reader.RowNumber} ({reader.Location}), column '{column.Name}': '{Shorten(reader[i])}' is not " +
+                        $"{Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.");
+                }
+            }
+
+            writer.EndRow();
             rows++;
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await writer.CompleteAsync(cancellationToken);
         return (rows, format);
     }
 
     /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
     private async Task AppendAsync(
         DbConnection connection, Guid runId, int attempt, List<DatasetColumn> columns, bool isFirstSchema, string staging, long rows,
-        DetectedFormat format, CancellationToken cancellationToken)
+        DetectedFormat format, DateTime ingestedAt, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var catalog = warehouse.CatalogOn(connection, transaction);
@@ -160,7 +152,15 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             await ExecuteAsync(connection, transaction, warehouse.Dialect.CreateTable(dataset.TableName, columns), cancellationToken);
         }
 
-        await ExecuteAsync(connection, transaction, warehouse.Dialect.AppendFromStaging(staging, dataset.TableName, columns), cancellationToken);
+        await using (var append = connection.CreateCommand())
+        {
+            // Run id and load time are the same for every row: constants of the append, not columns of the staging table.
+            append.Transaction = transaction;
+            append.CommandText = warehouse.Dialect.AppendFromStaging(staging, dataset.TableName, columns);
+            append.AddParameter("@run", runId.ToString());
+            append.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            await append.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         var now = time.GetUtcNow().UtcDateTime;
         dataset.RowCount += rows;

@@ -36,10 +36,10 @@ public sealed partial class RunProcessor(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var rows = await pipeline.LoadAsync(message.RunId, attempt.Value, cancellationToken);
-            DivioraTelemetry.RowsLoaded.Add(rows);
+            var result = await pipeline.LoadAsync(message.RunId, attempt.Value, cancellationToken);
+            DivioraTelemetry.RowsLoaded.Add(result.Rows);
             Ended(RunStatus.Succeeded, started);
-            LogSucceeded(message.RunId, rows);
+            LogSucceeded(message.RunId, result.Rows, result.Infer.TotalSeconds, result.Stage.TotalSeconds, result.Append.TotalSeconds);
             return DeliveryOutcome.Complete;
         }
         catch (IngestionDataException e)
@@ -157,8 +157,8 @@ public sealed partial class RunProcessor(
     [LoggerMessage(LogLevel.Information, "Run {RunId} is unknown or has ended; the message changes nothing")]
     private partial void LogNothingToDo(Guid runId);
 
-    [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded with {Rows} rows")]
-    private partial void LogSucceeded(Guid runId, long rows);
+    [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded with {Rows} rows (infer {InferSeconds:0.00} s, read and stage {StageSeconds:0.00} s, append {AppendSeconds:0.00} s)")]
+    private partial void LogSucceeded(Guid runId, long rows, double inferSeconds, double stageSeconds, double appendSeconds);
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} failed: {Error}")]
     private partial void LogFailed(Guid runId, string error);

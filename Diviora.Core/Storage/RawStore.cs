@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 namespace Diviora.Core.Storage;
 
 /// <summary>The <c>raw</c> blob container: every payload exactly as it arrived, one blob per run.</summary>
-public sealed class RawStore(BlobServiceClient blobs)
+public sealed class RawStore(BlobServiceClient blobs) : IPayloadStore
 {
     /// <summary>The container that keeps payloads unchanged.</summary>
     public const string ContainerName = "raw";
@@ -34,9 +34,9 @@ public sealed class RawStore(BlobServiceClient blobs)
         await _container.GetBlobClient(blobName).UploadAsync(content, options, cancellationToken);
     }
 
-    /// <summary>Opens a payload for streaming reads.</summary>
-    public async Task<Stream> OpenReadAsync(string blobName, CancellationToken cancellationToken) =>
-        await _container.GetBlobClient(blobName).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1 << 20 }, cancellationToken);
+    /// <inheritdoc />
+    public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) =>
+        await _container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1 << 20 }, cancellationToken);
 
     /// <summary>Deletes a payload if it exists (an upload that was refused after it was stored).</summary>
     public async Task DeleteIfExistsAsync(string blobName, CancellationToken cancellationToken) =>

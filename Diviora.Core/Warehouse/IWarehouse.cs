@@ -17,10 +17,10 @@ public interface IWarehouse
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Begins the transaction a run stages its rows in. It must not block other writers of the catalog
-    /// while a large file streams in.
+    /// Creates a run's staging table on <paramref name="connection"/> and opens a writer for it. Staging must not
+    /// block other writers of the catalog while a large file streams in.
     /// </summary>
-    Task<DbTransaction> BeginStagingAsync(DbConnection connection, CancellationToken cancellationToken);
+    Task<IStagingWriter> OpenStagingAsync(DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken);
 
     /// <summary>A catalog context over an open connection, enlisted in <paramref name="transaction"/> when given.</summary>
     CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null);

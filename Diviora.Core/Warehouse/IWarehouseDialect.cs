@@ -14,13 +14,10 @@ public interface IWarehouseDialect
     /// <summary>Creates the table of a dataset with the system columns first, if it does not exist yet.</summary>
     string CreateTable(string table, IReadOnlyList<DatasetColumn> columns);
 
-    /// <summary>Inserts one row into <paramref name="table"/> (a staging table): <c>@run</c>, <c>@at</c>, then one parameter per column.</summary>
-    string InsertRow(string table, IReadOnlyList<DatasetColumn> columns);
-
-    /// <summary>Creates the connection-private staging table a run loads into before it touches the dataset.</summary>
+    /// <summary>Creates the connection-private staging table a run loads into before it touches the dataset: a row id and the columns.</summary>
     string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns);
 
-    /// <summary>Appends every staged row to the dataset table, in staging order.</summary>
+    /// <summary>Appends every staged row to the dataset table, in staging order, with the run id <c>@run</c> and load time <c>@at</c>.</summary>
     string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns);
 
     /// <summary>Selects the columns of a page of rows in load order, with <c>@offset</c> and <c>@limit</c>.</summary>

@@ -76,6 +76,28 @@ public sealed class ColumnTypeInferenceTests
         Assert.Equal(expected, stored);
     }
 
+    [Theory]
+    [InlineData("2024-02-29", "2024-02-29T00:00:00")]
+    [InlineData("2024-02-29 23:59", "2024-02-29T23:59:00")]
+    [InlineData("2024-01-02T10:11:12.5000000", "2024-01-02T10:11:12.5")]
+    [InlineData("2024-01-02T10:11:12.000", "2024-01-02T10:11:12")]
+    [InlineData("2024-01-02T10:11:12.1234567", "2024-01-02T10:11:12.1234567")]
+    [InlineData("2023-02-29", null)]
+    [InlineData("2024-13-01", null)]
+    [InlineData("2024-01-02T24:00", null)]
+    [InlineData("2024-01-02T10:60", null)]
+    [InlineData("2024-01-02T10:11:12.12345678", null)]
+    [InlineData("2024-01-02T10:11:12Z", null)]
+    [InlineData("0000-01-01", null)]
+    [InlineData("2024-1-02", null)]
+    public void Writes_timestamps_in_one_canonical_form_and_refuses_impossible_ones(string text, string? expected)
+    {
+        var fits = ColumnValues.TryConvert(ColumnType.Timestamp, text, isNull: false, out var stored);
+
+        Assert.Equal(expected is not null, fits);
+        Assert.Equal(expected, stored);
+    }
+
     [Fact]
     public void Converts_a_quoted_empty_field_to_an_empty_string_in_text_and_to_null_elsewhere()
     {

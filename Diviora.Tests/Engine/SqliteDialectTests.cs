@@ -19,11 +19,21 @@ public sealed class SqliteDialectTests
     }
 
     [Fact]
-    public void Inserts_values_as_parameters()
+    public void Stages_rows_with_positional_parameters()
     {
-        var sql = _dialect.InsertRow("stage_1", [Column("a", ColumnType.Text), Column("b", ColumnType.Text)]);
+        var sql = _dialect.InsertStagingRow("stage_1", [Column("a", ColumnType.Text), Column("b", ColumnType.Text)]);
 
-        Assert.Equal("INSERT INTO \"stage_1\" (\"_run_id\", \"_ingested_at\", \"a\", \"b\") VALUES (@run, @at, @p0, @p1)", sql);
+        Assert.Equal("INSERT INTO \"stage_1\" (\"a\", \"b\") VALUES (?1, ?2)", sql);
+    }
+
+    [Fact]
+    public void Appends_staged_rows_in_order_with_the_run_and_its_time()
+    {
+        var sql = _dialect.AppendFromStaging("stage_1", "ds_x", [Column("a", ColumnType.Text)]);
+
+        Assert.Equal(
+            "INSERT INTO main.\"ds_x\" (\"_run_id\", \"_ingested_at\", \"a\") SELECT @run, @at, \"a\" FROM temp.\"stage_1\" ORDER BY \"_row_id\"",
+            sql);
     }
 
     [Theory]

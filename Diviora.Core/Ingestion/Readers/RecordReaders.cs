@@ -4,7 +4,7 @@ using Diviora.Core.Storage;
 namespace Diviora.Core.Ingestion.Readers;
 
 /// <summary>Opens the right <see cref="IRecordReader"/> for a stored payload: gzip unwrapped, format detected or as given.</summary>
-public sealed class RecordReaders(RawStore raw)
+public sealed class RecordReaders(IPayloadStore payloads)
 {
     private const int SampleBytes = 64 * 1024;
 
@@ -16,7 +16,7 @@ public sealed class RecordReaders(RawStore raw)
     public async Task<(IRecordReader Reader, DetectedFormat Format)> OpenAsync(
         string blobName, string? fileName, FormatOptions options, CancellationToken cancellationToken)
     {
-        var stream = await raw.OpenReadAsync(blobName, cancellationToken);
+        var stream = await payloads.OpenReadAsync(blobName, cancellationToken);
         try
         {
             var (sample, sampled) = await ReplayStream.SampleAsync(stream, SampleBytes, cancellationToken);

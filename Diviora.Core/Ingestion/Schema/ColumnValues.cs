@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diviora.Core.Catalog;
+using Diviora.Core.Warehouse;
 
 namespace Diviora.Core.Ingestion.Schema;
 
@@ -15,12 +16,6 @@ public static class ColumnValues
 
     /// <summary>At most this many digits make a decimal, the precision of <see cref="decimal"/>.</summary>
     public const int MaxDecimalDigits = 28;
-
-    private static readonly string[] TimestampFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF",
-    ];
 
     /// <summary><c>true</c> or <c>false</c> in any letter case.</summary>
     public static bool IsBoolean(ReadOnlySpan<char> value) =>
@@ -61,11 +56,10 @@ public static class ColumnValues
     }
 
     /// <summary>An ISO 8601 calendar date, <c>yyyy-MM-dd</c>.</summary>
-    public static bool IsDate(ReadOnlySpan<char> value) =>
-        value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    public static bool IsDate(ReadOnlySpan<char> value) => IsoTimestamp.IsDate(value);
 
     /// <summary>An ISO 8601 date and time without offset, with <c>T</c> or a space between them.</summary>
-    public static bool IsTimestamp(ReadOnlySpan<char> value) => TryParseTimestamp(value, out _);
+    public static bool IsTimestamp(ReadOnlySpan<char> value) => IsoTimestamp.IsTimestamp(value);
 
     /// <summary>True when <paramref name="value"/> is an accepted form of <paramref name="type"/>; empty is not.</summary>
     public static bool Fits(ColumnType type, ReadOnlySpan<char> value) => type switch
@@ -118,11 +112,56 @@ public static class ColumnValues
             case ColumnType.Date when IsDate(value):
                 stored = value.ToString();
                 return true;
-            case ColumnType.Timestamp when IsDate(value):
-                stored = value.ToString() + "T00:00:00";
+            case ColumnType.Timestamp:
+                Span<char> canonical = stackalloc char[IsoTimestamp.MaxLength];
+                if (!IsoTimestamp.TryCanonicalize(value, canonical, out var length))
+                {
+                    return false;
+                }
+
+                stored = canonical[..length].ToString();
                 return true;
-            case ColumnType.Timestamp when TryParseTimestamp(value, out var timestamp):
-                stored = timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes a field of a column of <paramref name="type"/> to a staging writer without allocating: integers and
+    /// booleans as integers, everything else as its canonical text; nulls, and empty strings outside text, as null.
+    /// </summary>
+    /// <returns>False when the value does not fit the type.</returns>
+    public static bool TryWrite(ColumnType type, ReadOnlySpan<char> value, bool isNull, IStagingWriter writer, int column)
+    {
+        if (isNull || (value.IsEmpty && type != ColumnType.Text))
+        {
+            writer.WriteNull(column);
+            return true;
+        }
+
+        switch (type)
+        {
+            case ColumnType.Text:
+                writer.WriteText(column, value);
+                return true;
+            case ColumnType.Boolean when IsBoolean(value):
+                writer.WriteInteger(column, (value[0] | 0x20) == 't' ? 1 : 0);
+                return true;
+            case ColumnType.Integer when IsInteger(value):
+                writer.WriteInteger(column, long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+                return true;
+            case ColumnType.Decimal when IsDecimal(value):
+            case ColumnType.Date when IsDate(value):
+                writer.WriteText(column, value);
+                return true;
+            case ColumnType.Timestamp:
+                Span<char> canonical = stackalloc char[IsoTimestamp.MaxLength];
+                if (!IsoTimestamp.TryCanonicalize(value, canonical, out var length))
+                {
+                    return false;
+                }
+
+                writer.WriteText(column, canonical[..length]);
                 return true;
             default:
                 return false;
@@ -152,13 +191,6 @@ public static class ColumnValues
         ColumnType.Timestamp => "timestamp",
         _ => "text",
     };
-
-    private static bool TryParseTimestamp(ReadOnlySpan<char> value, out DateTime timestamp)
-    {
-        timestamp = default;
-        return value.Length is >= 16 and <= 27 && value[4] == '-' &&
-            DateTime.TryParseExact(value, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
-    }
 
     private static bool IsDigits(ReadOnlySpan<char> span) => !span.ContainsAnyExceptInRange('0', '9');
 }

@@ -29,36 +29,44 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
-    public string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns) =>
-        CreateTable(staging, columns).Replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE", StringComparison.Ordinal);
+    public string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns)
+    {
+        var sql = new StringBuilder().Append("CREATE TEMP TABLE ").Append(Quote(staging)).Append(" (")
+            .Append(Quote(SystemColumns.RowId)).Append(" INTEGER PRIMARY KEY");
+        foreach (var column in columns)
+        {
+            sql.Append(", ").Append(Quote(column.PhysicalName)).Append(' ').Append(TypeOf(column.Type));
+        }
+
+        return sql.Append(')').ToString();
+    }
 
     /// <inheritdoc />
     public string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns)
     {
-        var names = new StringBuilder().Append(Quote(SystemColumns.RunId)).Append(", ").Append(Quote(SystemColumns.IngestedAt));
+        var names = new StringBuilder();
         foreach (var column in columns)
         {
             names.Append(", ").Append(Quote(column.PhysicalName));
         }
 
-        return $"INSERT INTO main.{Quote(table)} ({names}) SELECT {names} FROM temp.{Quote(staging)} ORDER BY {Quote(SystemColumns.RowId)}";
+        return $"INSERT INTO main.{Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}{names}) " +
+            $"SELECT @run, @at{names} FROM temp.{Quote(staging)} ORDER BY {Quote(SystemColumns.RowId)}";
     }
 
-    /// <inheritdoc />
-    public string InsertRow(string table, IReadOnlyList<DatasetColumn> columns)
+    /// <summary>Inserts one staged row, its values bound by position (<c>?1</c>, <c>?2</c>, ...) in column order.</summary>
+    public string InsertStagingRow(string staging, IReadOnlyList<DatasetColumn> columns)
     {
-        var sql = new StringBuilder()
-            .Append("INSERT INTO ").Append(Quote(table)).Append(" (")
-            .Append(Quote(SystemColumns.RunId)).Append(", ").Append(Quote(SystemColumns.IngestedAt));
-        foreach (var column in columns)
-        {
-            sql.Append(", ").Append(Quote(column.PhysicalName));
-        }
-
-        sql.Append(") VALUES (@run, @at");
+        var sql = new StringBuilder().Append("INSERT INTO ").Append(Quote(staging)).Append(" (");
         for (var i = 0; i < columns.Count; i++)
         {
-            sql.Append(", @p").Append(i);
+            sql.Append(i == 0 ? "" : ", ").Append(Quote(columns[i].PhysicalName));
+        }
+
+        sql.Append(") VALUES (");
+        for (var i = 0; i < columns.Count; i++)
+        {
+            sql.Append(i == 0 ? "?" : ", ?").Append(i + 1);
         }
 
         return sql.Append(')').ToString();

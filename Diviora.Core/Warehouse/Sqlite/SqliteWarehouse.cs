@@ -19,8 +19,10 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
         Pooling = true,
     }.ToString();
 
+    private readonly SqliteDialect _dialect = new();
+
     /// <inheritdoc />
-    public IWarehouseDialect Dialect { get; } = new SqliteDialect();
+    public IWarehouseDialect Dialect => _dialect;
 
     /// <inheritdoc />
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -31,9 +33,9 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
     }
 
     /// <inheritdoc />
-    public Task<DbTransaction> BeginStagingAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        // Deferred: writes to the TEMP staging table lock only the connection's own temp database.
-        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+    public async Task<IStagingWriter> OpenStagingAsync(
+        DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken) =>
+        await SqliteStagingWriter.OpenAsync((SqliteConnection)connection, _dialect, staging, columns, cancellationToken);
 
     /// <inheritdoc />
     public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)

@@ -1,0 +1,8 @@
+namespace Diviora.Core.Storage;
+
+/// <summary>Where payloads are kept unchanged: Blob Storage in the platform, a folder for benchmarks and tools.</summary>
+public interface IPayloadStore
+{
+    /// <summary>Opens a stored payload for one streaming read.</summary>
+    Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken);
+}
