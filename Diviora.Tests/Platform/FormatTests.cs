@@ -58,6 +58,43 @@ public sealed class FormatTests(PlatformFixture platform)
         Assert.Equal("beta", rows[1].GetProperty("column_2").GetString());
     }
 
+    [Fact]
+    public async Task A_json_array_is_flattened_to_dotted_columns_with_arrays_kept_as_json()
+    {
+        const string json = """
+            [
+              {"id": 1, "customer": {"name": "Zoë", "address": {"city": "Köln"}}, "tags": ["a", "b"], "amount": 12.50},
+              {"id": 2, "customer": {"name": "Bo"}, "tags": [], "amount": null, "extra": true}
+            ]
+            """;
+        using var upload = await _api.UploadAsync("orders-json", json, "orders.json");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("json", run.GetProperty("format").GetString());
+        var rows = await RowsAsync("orders-json");
+        Assert.Equal(
+            """{"id":1,"customer.name":"Zoë","customer.address.city":"Köln","tags":"[\"a\",\"b\"]","amount":12.50,"extra":null}""",
+            rows[0].GetRawText());
+        Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("customer.address.city").ValueKind);
+        Assert.True(rows[1].GetProperty("extra").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Json_lines_load_one_record_per_line_and_a_bad_line_is_named()
+    {
+        using var good = await _api.UploadAsync("events-jsonl", "{\"n\":1,\"kind\":\"a\"}\n\n{\"n\":2,\"kind\":\"b\"}\n", "events.jsonl");
+        using var bad = await _api.UploadAsync("events-jsonl-bad", "{\"n\":1}\n{\"n\":2,}\n", "events.jsonl");
+
+        var ok = await _api.WaitForRunAsync(good.Headers.Location!.ToString());
+        var failed = await _api.WaitForRunAsync(bad.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", ok.GetProperty("status").GetString());
+        Assert.Equal(2, ok.GetProperty("rowsLoaded").GetInt64());
+        Assert.Equal("Failed", failed.GetProperty("status").GetString());
+        Assert.StartsWith("Record 2 (line 2): invalid JSON", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("?format=xml", "format 'xml' is not one of")]
     [InlineData("?delimiter=ab", "delimiter 'ab' must be one character")]

@@ -17,6 +17,7 @@ public sealed class RecordReaders(IPayloadStore payloads)
         string blobName, string? fileName, FormatOptions options, CancellationToken cancellationToken)
     {
         var stream = await payloads.OpenReadAsync(blobName, cancellationToken);
+        Stream? second = null;
         try
         {
             var (sample, sampled) = await ReplayStream.SampleAsync(stream, SampleBytes, cancellationToken);
@@ -24,27 +25,51 @@ public sealed class RecordReaders(IPayloadStore payloads)
             var compressed = FormatDetection.IsGzip(sample);
             if (compressed)
             {
-                stream = new ExpansionLimitStream(new GZipStream(stream, CompressionMode.Decompress), MaxExpandedBytes);
+                stream = Decompressed(stream);
                 (sample, stream) = await ReplayStream.SampleAsync(stream, SampleBytes, cancellationToken);
             }
 
             var format = FormatDetection.Detect(sample, sample.Length < SampleBytes, fileName, options, compressed);
-            IRecordReader reader = format.Kind switch
+            IRecordReader reader;
+            switch (format.Kind)
             {
-                PayloadKind.Delimited => CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader),
-                _ => throw new IngestionDataException($"Reading {format} files is not available yet; upload delimited text (CSV, TSV) for now."),
-            };
+                case PayloadKind.Delimited:
+                    reader = CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader);
+                    break;
+                case PayloadKind.Json or PayloadKind.JsonLines:
+                    // JSON names no columns up front: the reader scans once for the keys, then reads the records
+                    // from a second stream, opened here (blob streams download lazily) so nothing blocks later.
+                    second = await payloads.OpenReadAsync(blobName, cancellationToken);
+                    second = compressed ? Decompressed(second) : second;
+                    var streams = new Queue<Stream>([stream, second]);
+                    reader = JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines);
+                    break;
+                default:
+                    throw new IngestionDataException($"Reading {format} files is not available yet; upload delimited text or JSON for now.");
+            }
+
             return (new OwningRecordReader(reader, stream), format);
         }
         catch (InvalidDataException e)
         {
-            await stream.DisposeAsync();
+            await DisposeAsync(stream, second);
             throw new IngestionDataException($"The gzip data is corrupt: {e.Message}", e);
         }
         catch
         {
-            await stream.DisposeAsync();
+            await DisposeAsync(stream, second);
             throw;
+        }
+    }
+
+    private ExpansionLimitStream Decompressed(Stream stream) => new ExpansionLimitStream(new GZipStream(stream, CompressionMode.Decompress), MaxExpandedBytes);
+
+    private static async Task DisposeAsync(Stream first, Stream? second)
+    {
+        await first.DisposeAsync();
+        if (second is not null)
+        {
+            await second.DisposeAsync();
         }
     }
 
