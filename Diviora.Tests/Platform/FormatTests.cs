@@ -95,6 +95,38 @@ public sealed class FormatTests(PlatformFixture platform)
         Assert.StartsWith("Record 2 (line 2): invalid JSON", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_excel_workbook_keeps_its_typed_cells_and_reads_the_sheet_asked_for()
+    {
+        using var workbook = new MemoryStream();
+        var sheets = new Dictionary<string, object>
+        {
+            ["Summary"] = new[] { new Dictionary<string, object?> { ["note"] = "not this one" } },
+            ["Orders"] = new[]
+            {
+                new Dictionary<string, object?> { ["id"] = 1, ["zip"] = "08123", ["amount"] = 12.5, ["ordered"] = new DateTime(2024, 1, 2), ["paid"] = true },
+                new Dictionary<string, object?> { ["id"] = 2, ["zip"] = "10115", ["amount"] = 7, ["ordered"] = new DateTime(2024, 3, 4, 10, 11, 12), ["paid"] = false },
+            },
+        };
+        MiniExcelLibs.MiniExcel.SaveAs(workbook, sheets);
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(workbook.ToArray()), "file", "orders.xlsx" } };
+        using var upload = await _api.PostAsync("/api/datasets/orders-xlsx/uploads?sheet=Orders", form);
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("xlsx (sheet 'Orders')", run.GetProperty("format").GetString());
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/orders-xlsx");
+        Assert.Equal(
+            ["id:integer", "zip:text", "amount:decimal", "ordered:timestamp", "paid:boolean"],
+            dataset.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("type")}"));
+        var rows = await RowsAsync("orders-xlsx");
+        Assert.Equal(
+            """{"id":1,"zip":"08123","amount":12.5,"ordered":"2024-01-02T00:00:00","paid":true}""",
+            rows[0].GetRawText());
+        Assert.Equal("2024-03-04T10:11:12", rows[1].GetProperty("ordered").GetString());
+    }
+
     [Theory]
     [InlineData("?format=xml", "format 'xml' is not one of")]
     [InlineData("?delimiter=ab", "delimiter 'ab' must be one character")]

@@ -45,7 +45,8 @@ public sealed class RecordReaders(IPayloadStore payloads)
                     reader = JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines);
                     break;
                 default:
-                    throw new IngestionDataException($"Reading {format} files is not available yet; upload delimited text or JSON for now.");
+                    reader = ExcelRecordReader.Open(stream, format.Sheet);
+                    break;
             }
 
             return (new OwningRecordReader(reader, stream), format);
