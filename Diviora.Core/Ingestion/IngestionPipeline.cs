@@ -50,7 +50,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
     private async Task<List<DatasetColumn>> InferColumnsAsync(Run run, FormatOptions options, CancellationToken cancellationToken)
     {
-        var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, cancellationToken);
+        var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: false, cancellationToken);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
         var physical = ColumnNaming.PhysicalNames(names);
@@ -89,7 +89,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         DbConnection connection, Run run, FormatOptions options, List<DatasetColumn> columns, bool isFirstSchema, string staging,
         CancellationToken cancellationToken)
     {
-        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, cancellationToken);
+        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: isFirstSchema, cancellationToken);
         using var _ = reader;
         var target = TargetsOf(run.Dataset.Name, columns, ColumnNaming.ColumnNames(reader.Header), isFirstSchema);
         var types = new ColumnType[target.Length];

@@ -42,12 +42,14 @@ public sealed partial class RunProcessor(
             LogSucceeded(message.RunId, result.Rows, result.Infer.TotalSeconds, result.Stage.TotalSeconds, result.Append.TotalSeconds);
             return DeliveryOutcome.Complete;
         }
-        catch (IngestionDataException e)
+        catch (Exception e) when (e is IngestionDataException or InvalidDataException)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            await FailAsync(message.RunId, e.Message, cancellationToken);
+            // InvalidDataException comes from decompression: the payload itself is corrupt, so retrying cannot help.
+            var error = e is InvalidDataException ? $"The compressed data is corrupt: {e.Message}" : e.Message;
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+            await FailAsync(message.RunId, error, cancellationToken);
             Ended(RunStatus.Failed, started);
-            LogFailed(message.RunId, e.Message);
+            LogFailed(message.RunId, error);
             return DeliveryOutcome.Complete;
         }
         catch (RunSupersededException e)

@@ -159,6 +159,34 @@ public sealed class CsvRecordReaderTests
     }
 
     [Fact]
+    public void Stops_a_runaway_row_at_the_limit_instead_of_holding_the_rest_of_the_file()
+    {
+        var text = "a,b\n1,2\n3,\"opened and never closed\n" + string.Concat(Enumerable.Repeat("4,5\n", 1000));
+        var limits = new CsvLimits(MaxRowChars: 1000);
+
+        var error = Assert.Throws<IngestionDataException>(() =>
+        {
+            using var reader = CsvRecordReader.Open(new MemoryStream(Encoding.UTF8.GetBytes(text)), limits: limits);
+            while (reader.Read())
+            {
+            }
+        });
+
+        Assert.Equal("The row starting at line 3 is longer than the limit of 1,000 characters; a quote opened in it is never closed.", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_more_columns_than_the_limit()
+    {
+        var header = string.Join(",", Enumerable.Range(1, 11).Select(i => $"c{i}"));
+
+        var error = Assert.Throws<IngestionDataException>(() =>
+            CsvRecordReader.Open(new MemoryStream(Encoding.UTF8.GetBytes(header + "\n")), limits: new CsvLimits(MaxColumns: 10)));
+
+        Assert.StartsWith("The header has 11 columns, more than the limit of 10.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Refuses_an_empty_file()
     {
         var error = Assert.Throws<IngestionDataException>(() => Open(""));

@@ -67,9 +67,18 @@ public sealed class CsvRecordReader : IRecordReader
     /// <param name="encoding">The text encoding when the payload has no byte order mark; strict UTF-8 when null.</param>
     /// <param name="hasHeader">False when the first row is data; columns are then named <c>column_1</c>, <c>column_2</c>, ...</param>
     /// <exception cref="IngestionDataException">The stream holds no rows or is not delimited text.</exception>
-    public static CsvRecordReader Open(Stream stream, char separator = ',', Encoding? encoding = null, bool hasHeader = true)
+    /// <param name="limits">Bounds on row length and column count; <see cref="CsvLimits.Default"/> when null.</param>
+    /// <param name="leaveOpen">False to dispose <paramref name="stream"/> with the reader.</param>
+    public static CsvRecordReader Open(
+        Stream stream, char separator = ',', Encoding? encoding = null, bool hasHeader = true, CsvLimits? limits = null, bool leaveOpen = true)
     {
-        var text = new StreamReader(stream, encoding ?? StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        limits ??= CsvLimits.Default;
+        TextReader text = new StreamReader(stream, encoding ?? StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen);
+        if (limits.MaxRowChars < int.MaxValue)
+        {
+            text = new RowLengthGuard(text, limits.MaxRowChars);
+        }
+
         SepReader? sep = null;
         try
         {
@@ -89,6 +98,13 @@ public sealed class CsvRecordReader : IRecordReader
 
             var firstRow = sep.Current;
             CheckRow(firstRow, rowNumber: hasHeader ? 0 : 1);
+            if (firstRow.ColCount > limits.MaxColumns)
+            {
+                throw new IngestionDataException(
+                    $"The {(hasHeader ? "header" : "first row")} has {firstRow.ColCount:N0} columns, more than the limit of {limits.MaxColumns:N0}. " +
+                    "Check the delimiter, or raise the limit.");
+            }
+
             var header = new string[firstRow.ColCount];
             var reader = new CsvRecordReader(text, sep, header) { _firstRowIsData = !hasHeader };
             for (var i = 0; i < header.Length; i++)

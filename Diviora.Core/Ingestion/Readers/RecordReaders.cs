@@ -12,9 +12,14 @@ public sealed class RecordReaders(IPayloadStore payloads)
     public long MaxExpandedBytes { get; init; } = 20L * 1024 * 1024 * 1024;
 
     /// <summary>Opens the payload in <paramref name="blobName"/> for one pass over its records.</summary>
+    /// <param name="blobName">The stored payload.</param>
+    /// <param name="fileName">The name it was uploaded with, which hints at its format.</param>
+    /// <param name="options">What the user said about its format.</param>
+    /// <param name="rowsChecked">True when an earlier pass over the same payload has checked its row lengths.</param>
+    /// <param name="cancellationToken">Stops the opening.</param>
     /// <exception cref="IngestionDataException">The payload cannot be read in the detected or given format.</exception>
     public async Task<(IRecordReader Reader, DetectedFormat Format)> OpenAsync(
-        string blobName, string? fileName, FormatOptions options, CancellationToken cancellationToken)
+        string blobName, string? fileName, FormatOptions options, bool rowsChecked, CancellationToken cancellationToken)
     {
         var stream = await payloads.OpenReadAsync(blobName, cancellationToken);
         Stream? second = null;
@@ -30,26 +35,21 @@ public sealed class RecordReaders(IPayloadStore payloads)
             }
 
             var format = FormatDetection.Detect(sample, sample.Length < SampleBytes, fileName, options, compressed);
-            IRecordReader reader;
             switch (format.Kind)
             {
                 case PayloadKind.Delimited:
-                    reader = CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader);
-                    break;
+                    return (CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader,
+                        rowsChecked ? CsvLimits.RowsChecked : CsvLimits.Default, leaveOpen: false), format);
                 case PayloadKind.Json or PayloadKind.JsonLines:
                     // JSON names no columns up front: the reader scans once for the keys, then reads the records
                     // from a second stream, opened here (blob streams download lazily) so nothing blocks later.
                     second = await payloads.OpenReadAsync(blobName, cancellationToken);
                     second = compressed ? Decompressed(second) : second;
                     var streams = new Queue<Stream>([stream, second]);
-                    reader = JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines);
-                    break;
+                    return (JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines), format);
                 default:
-                    reader = ExcelRecordReader.Open(stream, format.Sheet);
-                    break;
+                    return (new OwningRecordReader(ExcelRecordReader.Open(stream, format.Sheet), stream), format);
             }
-
-            return (new OwningRecordReader(reader, stream), format);
         }
         catch (InvalidDataException e)
         {
@@ -74,7 +74,7 @@ public sealed class RecordReaders(IPayloadStore payloads)
         }
     }
 
-    /// <summary>Disposes the payload stream with the reader that reads it.</summary>
+    /// <summary>Disposes the payload stream with a reader that leaves it open (Excel).</summary>
     private sealed class OwningRecordReader(IRecordReader inner, Stream stream) : IRecordReader
     {
         public IReadOnlyList<string> Header => inner.Header;
@@ -87,17 +87,7 @@ public sealed class RecordReaders(IPayloadStore payloads)
 
         public bool IsNull(int column) => inner.IsNull(column);
 
-        public bool Read()
-        {
-            try
-            {
-                return inner.Read();
-            }
-            catch (InvalidDataException e)
-            {
-                throw new IngestionDataException($"The gzip data is corrupt near row {inner.RowNumber + 1}: {e.Message}", e);
-            }
-        }
+        public bool Read() => inner.Read();
 
         public void Dispose()
         {
