@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Diviora.Core;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion;
+using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,7 @@ internal static class EngineRun
         builder.AddDivioraCore();
         builder.AddDivioraIngestion();
         builder.Services.AddSingleton<IPayloadStore>(new FolderPayloadStore(Path.GetDirectoryName(file)!));
+        builder.Services.AddSingleton<IRejectsStore>(new FolderRejectsStore(Path.Combine(warehouseDirectory, "rejects")));
         using var host = builder.Build();
         var warehouse = host.Services.GetRequiredService<IWarehouse>();
         await warehouse.MigrateAsync(CancellationToken.None);

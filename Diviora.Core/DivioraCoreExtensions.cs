@@ -3,6 +3,7 @@ using Diviora.Core.Catalog;
 using Azure.Messaging.ServiceBus;
 using Diviora.Core.Ingestion;
 using Diviora.Core.Ingestion.Readers;
+using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Messaging;
 using Diviora.Core.Messaging.ServiceBus;
 using Diviora.Core.Messaging.StorageQueues;
@@ -37,6 +38,8 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<RawStore>();
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
+        builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
+        builder.Services.AddSingleton<RejectsReader>();
         builder.Services.AddSingleton<DatasetRows>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
 

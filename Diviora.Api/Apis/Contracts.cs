@@ -9,19 +9,25 @@ public sealed record UploadAccepted(Guid RunId, string Status);
 /// <summary>A run as the Api shows it.</summary>
 public sealed record RunResponse(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
-    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format)
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
-        run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format);
+        run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format,
+        run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects");
 }
 
-/// <summary>A dataset with its schema.</summary>
-public sealed record DatasetResponse(string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns)
+/// <summary>A page of a run's rejected rows, and where to download them all as CSV.</summary>
+public sealed record RejectsPage(long Total, IReadOnlyList<Diviora.Core.Ingestion.Rejects.Reject> Rejects, string? Download);
+
+/// <summary>A dataset with its schema and settings.</summary>
+public sealed record DatasetResponse(
+    string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns, DatasetSettings Settings)
 {
     public static DatasetResponse From(Dataset dataset) => new(
         dataset.Name, dataset.RowCount, dataset.UpdatedAt,
-        [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable))]);
+        [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable))],
+        DatasetSettings.Parse(dataset.Settings));
 }
 
 /// <summary>One column: its name as in the file, its type, and whether it holds empty values.</summary>

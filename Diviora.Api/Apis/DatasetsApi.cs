@@ -9,6 +9,7 @@ namespace Diviora.Api.Apis;
 public static class DatasetsApi
 {
     private const int DefaultLimit = 100;
+    private const long MaxSettingsBytes = 1024 * 1024;
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
@@ -16,6 +17,12 @@ public static class DatasetsApi
         api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets");
         api.MapGet("/{dataset}", GetDatasetAsync).WithName("GetDataset").WithSummary("Get a dataset and its columns")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/{dataset}", PutDatasetAsync).WithName("PutDataset")
+            .WithSummary("Create a dataset or change its settings")
+            .WithDescription("Settings apply to runs that start after the change: mode (append), onInvalidRow (reject or fail), " +
+                "maxRejectedPercent (0-100) and nullTokens (values read as null besides an empty unquoted field).")
+            .Accepts<DatasetSettings>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{dataset}/rows", GetRowsAsync).WithName("GetRows")
             .WithSummary("Read a page of a dataset's rows in load order")
             .WithDescription($"Keys are the column names exactly as in the file; values are typed by column. limit is 1-{DatasetRows.MaxLimit}.")
@@ -39,6 +46,50 @@ public static class DatasetsApi
 
         var found = await FindAsync(catalog, dataset, cancellationToken);
         return found is null ? Problems.DatasetNotFound(dataset) : TypedResults.Ok(DatasetResponse.From(found));
+    }
+
+    internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> PutDatasetAsync(
+        string dataset, HttpRequest request, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        // Settings are small; the limit keeps a huge body from being read into memory.
+        using var body = new StreamReader(new LimitedReadStream(request.Body, MaxSettingsBytes));
+        string json;
+        try
+        {
+            json = await body.ReadToEndAsync(cancellationToken);
+        }
+        catch (FileTooLargeException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Settings too large");
+        }
+
+        var settings = DatasetSettings.TryRead(json, out var unreadable);
+        if (settings is null)
+        {
+            return Problems.BadRequest("Invalid dataset settings", unreadable!);
+        }
+
+        if (settings.Validate() is { } invalid)
+        {
+            return Problems.BadRequest("Invalid dataset settings", invalid);
+        }
+
+        var normalized = dataset.ToLowerInvariant();
+        var found = await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized, cancellationToken);
+        if (found is null)
+        {
+            found = new Dataset { Name = dataset, NormalizedName = normalized, TableName = DatasetName.TableNameFor(dataset), CreatedAt = time.GetUtcNow().UtcDateTime };
+            catalog.Datasets.Add(found);
+        }
+
+        found.Settings = settings.ToJson();
+        await catalog.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(DatasetResponse.From(found));
     }
 
     internal static async Task<Results<Ok<RowsPage>, ProblemHttpResult>> GetRowsAsync(

@@ -1,4 +1,5 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Rejects;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,12 @@ public static class RunsApi
     {
         var api = app.MapGroup("/api/runs").WithTags("Runs");
         api.MapGet("/{id:guid}", GetRunAsync).WithName("GetRun").WithSummary("Get a run").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id:guid}/rejects", GetRejectsAsync).WithName("GetRejects")
+            .WithSummary("Page through a run's rejected rows: row number, column, value and reason")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id:guid}/rejects.csv", DownloadRejectsAsync).WithName("DownloadRejects")
+            .WithSummary("Download a run's rejected rows as CSV")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first").ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -22,10 +29,42 @@ public static class RunsApi
         Guid id, CatalogDbContext catalog, CancellationToken cancellationToken)
     {
         var run = await catalog.Runs.AsNoTracking().Include(r => r.Dataset).SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        return run is null
-            ? TypedResults.Problem($"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Run not found")
-            : TypedResults.Ok(RunResponse.From(run));
+        return run is null ? RunNotFound(id) : TypedResults.Ok(RunResponse.From(run));
     }
+
+    internal static async Task<Results<Ok<RejectsPage>, ProblemHttpResult>> GetRejectsAsync(
+        Guid id, CatalogDbContext catalog, RejectsReader rejects, CancellationToken cancellationToken, long offset = 0, int limit = 100)
+    {
+        if (offset < 0 || limit is < 1 or > MaxLimit)
+        {
+            return Problems.BadRequest("Invalid page", $"offset must be 0 or more and limit between 1 and {MaxLimit}; they were {offset} and {limit}.");
+        }
+
+        var run = await catalog.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (run is null)
+        {
+            return RunNotFound(id);
+        }
+
+        return TypedResults.Ok(run.RejectsBlob is null
+            ? new RejectsPage(0, [], null)
+            : new RejectsPage(run.RowsRejected, await rejects.ReadPageAsync(run.RejectsBlob, offset, limit, cancellationToken), $"/api/runs/{id}/rejects.csv"));
+    }
+
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadRejectsAsync(
+        Guid id, CatalogDbContext catalog, IRejectsStore rejects, CancellationToken cancellationToken)
+    {
+        var run = await catalog.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (run?.RejectsBlob is null)
+        {
+            return run is null ? RunNotFound(id) : TypedResults.Problem($"Run '{id}' rejected no rows.", statusCode: StatusCodes.Status404NotFound, title: "No rejects");
+        }
+
+        return TypedResults.File(await rejects.OpenReadAsync(run.RejectsBlob, cancellationToken), "text/csv", $"rejects-{id:N}.csv");
+    }
+
+    private static ProblemHttpResult RunNotFound(Guid id) =>
+        TypedResults.Problem($"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Run not found");
 
     internal static async Task<Results<Ok<RunResponse[]>, ProblemHttpResult>> ListRunsAsync(
         CatalogDbContext catalog, CancellationToken cancellationToken, string? dataset = null, int limit = DefaultLimit)

@@ -16,6 +16,9 @@ public sealed class Dataset
 
     public long RowCount { get; set; }
 
+    /// <summary>The dataset's <see cref="DatasetSettings"/> as JSON; null for the defaults.</summary>
+    public string? Settings { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     /// <summary>When a run last loaded rows; null before the first successful run.</summary>

@@ -31,6 +31,9 @@ public sealed class Run
 
     public long RowsRejected { get; set; }
 
+    /// <summary>The blob in the rejects container listing the rows this run rejected; null when it rejected none.</summary>
+    public string? RejectsBlob { get; set; }
+
     /// <summary>Why the run failed, or the last transient error of a run that is being retried.</summary>
     public string? Error { get; set; }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Readers;
+using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Ingestion.Schema;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Diviora.Core.Ingestion;
 /// staging table, then appends the staged rows and records the run's success in one transaction.
 /// A failure at any point leaves the dataset exactly as it was.
 /// </summary>
-public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders readers, TimeProvider time)
+public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders readers, IRejectsStore rejectsStore, TimeProvider time)
 {
     private const int MaxValueInError = 100;
 
@@ -40,11 +41,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         var staging = "stage_" + runId.ToString("N");
         var ingestedAt = time.GetUtcNow().UtcDateTime;
-        var (rows, format) = await StageAsync(connection, run, options, columns, isFirstSchema, staging, cancellationToken);
-        var staged = Stopwatch.GetTimestamp();
-        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, rows, format, ingestedAt, cancellationToken);
+        var staged = await StageAsync(connection, run, options, columns, isFirstSchema, staging, cancellationToken);
+        var stagedAt = Stopwatch.GetTimestamp();
+        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, staged, ingestedAt, cancellationToken);
         var appended = Stopwatch.GetTimestamp();
-        return new LoadResult(rows, Stopwatch.GetElapsedTime(started, inferred), Stopwatch.GetElapsedTime(inferred, staged), Stopwatch.GetElapsedTime(staged, appended));
+        return new LoadResult(staged.Rows, staged.Rejected, Stopwatch.GetElapsedTime(started, inferred),
+            Stopwatch.GetElapsedTime(inferred, stagedAt), Stopwatch.GetElapsedTime(stagedAt, appended));
     }
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
@@ -84,11 +86,19 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         return columns;
     }
 
-    /// <summary>The second pass: every row, converted to its column's type, into a connection-private staging table.</summary>
-    private async Task<(long Rows, DetectedFormat Format)> StageAsync(
+    /// <summary>What the second pass staged.</summary>
+    private sealed record Staged(long Rows, long Rejected, string? RejectsBlob, DetectedFormat Format);
+
+    /// <summary>
+    /// The second pass: every row, converted to its column's type, into a connection-private staging table. A row
+    /// that does not fit is listed in the run's rejects file, or fails the run when the dataset says so.
+    /// </summary>
+    private async Task<Staged> StageAsync(
         DbConnection connection, Run run, FormatOptions options, List<DatasetColumn> columns, bool isFirstSchema, string staging,
         CancellationToken cancellationToken)
     {
+        var settings = DatasetSettings.Parse(run.Dataset.Settings);
+        var nullTokens = settings.NullTokens?.ToArray() ?? [];
         var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: isFirstSchema, cancellationToken);
         using var _ = reader;
         var target = TargetsOf(run.Dataset.Name, columns, ColumnNaming.ColumnNames(reader.Header), isFirstSchema);
@@ -99,37 +109,77 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         }
 
         await using var writer = await warehouse.OpenStagingAsync(connection, staging, columns, cancellationToken);
+        await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id));
         long rows = 0;
         while (reader.Read())
         {
-            if ((rows & 0xFFF) == 0)
+            if (((rows + rejects.Count) & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            var invalid = -1;
             for (var i = 0; i < target.Length; i++)
             {
-                if (!ColumnValues.TryWrite(types[i], reader[i], reader.IsNull(i), writer, target[i]))
+                var isNull = reader.IsNull(i) || (nullTokens.Length > 0 && IsNullToken(reader[i], nullTokens));
+                if (!ColumnValues.TryWrite(types[i], reader[i], isNull, writer, target[i]))
                 {
-                    var column = columns[target[i]];
-                    throw new IngestionDataException(
-                        $"Row {reader.RowNumber} ({reader.Location}), column '{column.Name}': '{Shorten(reader[i])}' is not " +
-                        $"{Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.");
+                    invalid = i;
+                    break;
                 }
             }
 
-            writer.EndRow();
-            rows++;
+            if (invalid < 0)
+            {
+                writer.EndRow();
+                rows++;
+                continue;
+            }
+
+            var column = columns[target[invalid]];
+            var value = reader[invalid].ToString();
+            var reason = $"'{Shorten(value)}' is not {Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.";
+            if (settings.FailOnInvalidRow)
+            {
+                throw new IngestionDataException($"Row {reader.RowNumber} ({reader.Location}), column '{column.Name}': {reason}");
+            }
+
+            await rejects.AddAsync(reader.RowNumber, column.Name, value.AsMemory(), reason, cancellationToken);
+        }
+
+        await rejects.CompleteAsync();
+        var read = rows + rejects.Count;
+        if (settings.MaxRejectedPercent is { } limit && read > 0 && rejects.Count * 100.0 / read > limit)
+        {
+            throw new IngestionDataException(
+                $"{rejects.Count:N0} of {read:N0} rows ({rejects.Count * 100.0 / read:0.##}%) were rejected, more than the dataset's limit of " +
+                $"{limit}%. Nothing was loaded; the rejected rows and why are listed in the run's rejects.")
+            {
+                Rejected = new RejectedRows(read, rejects.Count, rejects.Name),
+            };
         }
 
         await writer.CompleteAsync(cancellationToken);
-        return (rows, format);
+        return new Staged(rows, rejects.Count, rejects.Name, format);
+    }
+
+    private static bool IsNullToken(ReadOnlySpan<char> value, string[] tokens)
+    {
+        foreach (var token in tokens)
+        {
+            if (value.SequenceEqual(token))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
     private async Task AppendAsync(
-        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> columns, bool isFirstSchema, string staging, long rows,
-        DetectedFormat format, DateTime ingestedAt, CancellationToken cancellationToken)
+        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> columns, bool isFirstSchema, string staging, Staged staged,
+        DateTime ingestedAt, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var catalog = warehouse.CatalogOn(connection, transaction);
@@ -163,14 +213,15 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        dataset.RowCount += rows;
+        dataset.RowCount += staged.Rows;
         dataset.UpdatedAt = now;
         run.Status = RunStatus.Succeeded;
-        run.RowsRead = rows;
-        run.RowsLoaded = rows;
-        run.RowsRejected = 0;
+        run.RowsRead = staged.Rows + staged.Rejected;
+        run.RowsLoaded = staged.Rows;
+        run.RowsRejected = staged.Rejected;
+        run.RejectsBlob = staged.RejectsBlob;
         run.Error = null;
-        run.Format = format.ToString();
+        run.Format = staged.Format.ToString();
         run.FinishedAt = now;
         await catalog.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -47,7 +47,7 @@ public sealed partial class RunProcessor(
             // InvalidDataException comes from decompression: the payload itself is corrupt, so retrying cannot help.
             var error = e is InvalidDataException ? $"The compressed data is corrupt: {e.Message}" : e.Message;
             activity?.SetStatus(ActivityStatusCode.Error, error);
-            await FailAsync(message.RunId, error, cancellationToken);
+            await FailAsync(message.RunId, error, cancellationToken, (e as IngestionDataException)?.Rejected);
             Ended(RunStatus.Failed, started);
             LogFailed(message.RunId, error);
             return DeliveryOutcome.Complete;
@@ -92,12 +92,17 @@ public sealed partial class RunProcessor(
             return run.Attempts;
         }, cancellationToken);
 
-    private async Task FailAsync(Guid runId, string error, CancellationToken cancellationToken) =>
+    private async Task FailAsync(Guid runId, string error, CancellationToken cancellationToken, RejectedRows? rejected = null) =>
         await UpdateRunAsync(runId, run =>
         {
             if (run.Status == RunStatus.Succeeded)
             {
                 return (int?)null;
+            }
+
+            if (rejected is not null)
+            {
+                (run.RowsRead, run.RowsRejected, run.RejectsBlob) = (rejected.RowsRead, rejected.RowsRejected, rejected.RejectsBlob);
             }
 
             run.Status = RunStatus.Failed;

@@ -78,17 +78,20 @@ public sealed class UploadToRowsTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_value_that_does_not_fit_the_column_fails_the_run_naming_row_and_column()
+    public async Task A_value_that_does_not_fit_the_column_is_rejected_with_its_row_column_and_reason()
     {
         await _api.LoadAsync("typed", "id,amount\n1,2\n");
 
         var run = await _api.LoadAsync("typed", "id,amount\n2,3\n3,lots\n");
 
-        Assert.Equal("Failed", run.GetProperty("status").GetString());
-        Assert.Equal("Row 2 (line 3), column 'amount': 'lots' is not an integer, the column's type from earlier runs.", run.GetProperty("error").GetString());
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal((2L, 1L, 1L), (run.GetProperty("rowsRead").GetInt64(), run.GetProperty("rowsLoaded").GetInt64(), run.GetProperty("rowsRejected").GetInt64()));
+        var rejects = await _api.GetFromJsonAsync<JsonElement>(run.GetProperty("rejects").GetString()!);
+        Assert.Equal(
+            """{"rowNumber":2,"column":"amount","value":"lots","reason":"'lots' is not an integer, the column's type from earlier runs."}""",
+            Assert.Single(rejects.GetProperty("rejects").EnumerateArray()).GetRawText());
         var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/typed/rows");
-        Assert.Equal(1, page.GetProperty("total").GetInt64());
-        Assert.Single(page.GetProperty("rows").EnumerateArray());
+        Assert.Equal(2, page.GetProperty("total").GetInt64());
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Error).HasMaxLength(4000);
         builder.Property(r => r.Options).HasMaxLength(2000);
         builder.Property(r => r.Format).HasMaxLength(200);
+        builder.Property(r => r.RejectsBlob).HasMaxLength(1024);
         builder.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.CreatedAt);
         builder.HasIndex(r => new { r.DatasetId, r.CreatedAt });

@@ -39,6 +39,10 @@ namespace Diviora.Core.Catalog.Migrations
                     b.Property<long>("RowCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Settings")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TableName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -132,6 +136,10 @@ namespace Diviora.Core.Catalog.Migrations
 
                     b.Property<string>("Options")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectsBlob")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RowsLoaded")

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Diviora.Core.Catalog;
+
+/// <summary>
+/// How a dataset takes its runs, set with <c>PUT /api/datasets/{dataset}</c> and stored as JSON on the dataset.
+/// An unknown field is refused rather than ignored, so a setting that is not supported yet never silently does nothing.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record DatasetSettings
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The modes a dataset can load in; only <c>append</c> is available so far.</summary>
+    public static readonly IReadOnlyList<string> Modes = ["append", "upsert", "replace"];
+
+    /// <summary><c>append</c> adds every run's rows.</summary>
+    public string Mode { get; init; } = "append";
+
+    /// <summary>The key columns for <c>upsert</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Key { get; init; }
+
+    /// <summary><c>reject</c> keeps going and lists the row; <c>fail</c> fails the run at the first invalid row.</summary>
+    public string OnInvalidRow { get; init; } = "reject";
+
+    /// <summary>The run fails when more than this share of its rows (0-100) is rejected; no limit when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? MaxRejectedPercent { get; init; }
+
+    /// <summary>Values read as null besides an empty unquoted field, compared exactly (for example <c>NULL</c>, <c>N/A</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? NullTokens { get; init; }
+
+    /// <summary>True when invalid rows fail the run instead of being rejected.</summary>
+    [JsonIgnore]
+    public bool FailOnInvalidRow => string.Equals(OnInvalidRow, "fail", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Checks the settings; returns a message naming the first bad one, or null.</summary>
+    public string? Validate()
+    {
+        if (!Modes.Contains(Mode, StringComparer.OrdinalIgnoreCase))
+        {
+            return $"mode '{Mode}' is not one of {string.Join(", ", Modes)}.";
+        }
+
+        if (!string.Equals(Mode, "append", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"mode '{Mode}' is not available yet; use 'append'.";
+        }
+
+        if (OnInvalidRow is not ("reject" or "fail"))
+        {
+            return $"onInvalidRow '{OnInvalidRow}' is not one of reject, fail.";
+        }
+
+        if (MaxRejectedPercent is < 0 or > 100)
+        {
+            return $"maxRejectedPercent must be between 0 and 100; it was {MaxRejectedPercent}.";
+        }
+
+        return NullTokens?.Any(t => t is null) == true ? "nullTokens must be strings." : null;
+    }
+
+    /// <summary>The settings as stored on the dataset.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads settings a user sent; the message names what is wrong when they cannot be read.</summary>
+    public static DatasetSettings? TryRead(string json, out string? error)
+    {
+        try
+        {
+            error = null;
+            return JsonSerializer.Deserialize<DatasetSettings>(json, Json) ?? throw new JsonException("The body is null.");
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json names the offending member in the path ($.onInvalidRows).
+            error = e.Path is { Length: > 1 } path ? $"'{path[2..]}' is not a setting, or its value has the wrong type." : $"The body is not valid JSON: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>The stored settings; the defaults when none were set.</summary>
+    public static DatasetSettings Parse(string? json) =>
+        json is null ? new DatasetSettings() : JsonSerializer.Deserialize<DatasetSettings>(json, Json) ?? new DatasetSettings();
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Diviora.Tests.Platform;
+
+/// <summary>Dataset settings decide what happens to rows that do not fit: listed as rejects, or the run fails.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SettingsAndRejectsTests(PlatformFixture platform)
+{
+    private readonly HttpClient _api = platform.Api;
+
+    [Fact]
+    public async Task Rejected_rows_are_listed_with_row_column_value_and_reason_and_downloadable_as_csv()
+    {
+        await PutAsync("with-rejects", """{"nullTokens": ["N/A"]}""");
+        await _api.LoadAsync("with-rejects", "id,amount\n1,2\n");
+
+        var run = await _api.LoadAsync("with-rejects", "id,amount\n2,N/A\n3,\"lots, really\"\n4,5\nfive,6\n");
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal((4L, 2L, 2L), (run.GetProperty("rowsRead").GetInt64(), run.GetProperty("rowsLoaded").GetInt64(), run.GetProperty("rowsRejected").GetInt64()));
+        var page = await _api.GetFromJsonAsync<JsonElement>(run.GetProperty("rejects").GetString() + "?offset=1&limit=10");
+        Assert.Equal(2, page.GetProperty("total").GetInt64());
+        var reject = Assert.Single(page.GetProperty("rejects").EnumerateArray());
+        Assert.Equal((4L, "id", "five"), (reject.GetProperty("rowNumber").GetInt64(), reject.GetProperty("column").GetString(), reject.GetProperty("value").GetString()));
+
+        var csv = await _api.GetStringAsync(page.GetProperty("download").GetString());
+        Assert.Equal(
+            "rowNumber,column,value,reason\n" +
+            "2,amount,\"lots, really\",\"'lots, really' is not an integer, the column's type from earlier runs.\"\n" +
+            "4,id,\"five\",\"'five' is not an integer, the column's type from earlier runs.\"\n",
+            csv);
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/with-rejects/rows");
+        Assert.Equal(JsonValueKind.Null, rows.GetProperty("rows")[1].GetProperty("amount").ValueKind);
+    }
+
+    [Fact]
+    public async Task Past_the_rejected_share_the_run_fails_and_the_dataset_stays_as_it_was()
+    {
+        await PutAsync("strict-share", """{"maxRejectedPercent": 10}""");
+        await _api.LoadAsync("strict-share", "n\n1\n");
+
+        var run = await _api.LoadAsync("strict-share", "n\n2\nx\n");
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.StartsWith("1 of 2 rows (50%) were rejected, more than the dataset's limit of 10%.", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, run.GetProperty("rowsRejected").GetInt64());
+        var rejects = await _api.GetFromJsonAsync<JsonElement>(run.GetProperty("rejects").GetString()!);
+        Assert.Equal("x", rejects.GetProperty("rejects")[0].GetProperty("value").GetString());
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/strict-share");
+        Assert.Equal(1, dataset.GetProperty("rowCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task With_on_invalid_row_fail_the_first_invalid_row_fails_the_run()
+    {
+        await PutAsync("strict-rows", """{"onInvalidRow": "fail"}""");
+        await _api.LoadAsync("strict-rows", "n\n1\n");
+
+        var run = await _api.LoadAsync("strict-rows", "n\n2\nx\n");
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Equal("Row 2 (line 3), column 'n': 'x' is not an integer, the column's type from earlier runs.", run.GetProperty("error").GetString());
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("rejects").ValueKind);
+    }
+
+    [Fact]
+    public async Task Settings_are_stored_and_shown_with_the_dataset()
+    {
+        using var response = await PutAsync("configured", """{"onInvalidRow": "fail", "maxRejectedPercent": 5, "nullTokens": ["NULL", ""]}""");
+
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/configured");
+
+        Assert.Equal(
+            """{"mode":"append","onInvalidRow":"fail","maxRejectedPercent":5,"nullTokens":["NULL",""]}""",
+            dataset.GetProperty("settings").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"mode": "upsert", "key": ["id"]}""", "mode 'upsert' is not available yet")]
+    [InlineData("""{"mode": "merge"}""", "mode 'merge' is not one of append, upsert, replace.")]
+    [InlineData("""{"onInvalidRow": "ignore"}""", "onInvalidRow 'ignore' is not one of reject, fail.")]
+    [InlineData("""{"maxRejectedPercent": 150}""", "maxRejectedPercent must be between 0 and 100")]
+    public async Task Invalid_settings_are_a_400_that_names_the_setting(string body, string expected)
+    {
+        using var response = await PutAsync("misconfigured", body, ensureSuccess: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(expected, (await response.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_setting_is_refused_rather_than_ignored()
+    {
+        using var response = await PutAsync("misconfigured", """{"onInvalidRows": "fail"}""", ensureSuccess: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("'onInvalidRows' is not a setting, or its value has the wrong type.", (await response.ProblemAsync()).GetProperty("detail").GetString());
+    }
+
+    private async Task<HttpResponseMessage> PutAsync(string dataset, string json, bool ensureSuccess = true)
+    {
+        var response = await _api.PutAsync($"/api/datasets/{dataset}", new StringContent(json, Encoding.UTF8, "application/json"));
+        if (ensureSuccess)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        return response;
+    }
+}
