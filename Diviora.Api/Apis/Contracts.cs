@@ -32,3 +32,6 @@ public sealed record DatasetResponse(
 
 /// <summary>One column: its name as in the file, its type, and whether it holds empty values.</summary>
 public sealed record ColumnResponse(string Name, string Type, bool Nullable);
+
+/// <summary>One change a run made to a dataset's schema.</summary>
+public sealed record SchemaChangeResponse(Guid RunId, DateTime At, string Kind, string Column, string Description);

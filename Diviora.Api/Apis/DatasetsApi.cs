@@ -23,6 +23,9 @@ public static class DatasetsApi
                 "maxRejectedPercent (0-100) and nullTokens (values read as null besides an empty unquoted field).")
             .Accepts<DatasetSettings>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/{dataset}/schema-changes", GetSchemaChangesAsync).WithName("GetSchemaChanges")
+            .WithSummary("List the changes runs made to a dataset's schema, oldest first")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{dataset}/rows", GetRowsAsync).WithName("GetRows")
             .WithSummary("Read a page of a dataset's rows in load order")
             .WithDescription($"Keys are the column names exactly as in the file; values are typed by column. limit is 1-{DatasetRows.MaxLimit}.")
@@ -90,6 +93,24 @@ public static class DatasetsApi
         found.Settings = settings.ToJson();
         await catalog.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(DatasetResponse.From(found));
+    }
+
+    internal static async Task<Results<Ok<SchemaChangeResponse[]>, ProblemHttpResult>> GetSchemaChangesAsync(
+        string dataset, CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        var found = await FindAsync(catalog, dataset, cancellationToken);
+        if (found is null)
+        {
+            return Problems.DatasetNotFound(dataset);
+        }
+
+        var changes = await catalog.SchemaChanges.AsNoTracking().Where(c => c.DatasetId == found.Id).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(changes.Select(c => new SchemaChangeResponse(c.RunId, c.At, c.Kind, c.Column, c.Description)).ToArray());
     }
 
     internal static async Task<Results<Ok<RowsPage>, ProblemHttpResult>> GetRowsAsync(

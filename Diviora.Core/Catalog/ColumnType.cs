@@ -15,4 +15,8 @@ public enum ColumnType
     Date = 4,
     /// <summary>A date and time of day without an offset, ISO 8601.</summary>
     Timestamp = 5,
+    /// <summary>A binary floating-point number written with an exponent (<c>6.02e23</c>).</summary>
+    Double = 6,
+    /// <summary>A date and time of day with its UTC offset (<c>2024-01-02T10:00:00+02:00</c>), ISO 8601.</summary>
+    TimestampTz = 7,
 }

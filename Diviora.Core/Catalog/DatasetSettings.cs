@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Diviora.Core.Ingestion.Validation;
 
 namespace Diviora.Core.Catalog;
 
@@ -36,6 +37,10 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? NullTokens { get; init; }
 
+    /// <summary>Per-column types, rules and transforms, matched to file columns by <see cref="ColumnSettings.Name"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ColumnSettings>? Columns { get; init; }
+
     /// <summary>True when invalid rows fail the run instead of being rejected.</summary>
     [JsonIgnore]
     public bool FailOnInvalidRow => string.Equals(OnInvalidRow, "fail", StringComparison.OrdinalIgnoreCase);
@@ -63,7 +68,33 @@ public sealed record DatasetSettings
             return $"maxRejectedPercent must be between 0 and 100; it was {MaxRejectedPercent}.";
         }
 
-        return NullTokens?.Any(t => t is null) == true ? "nullTokens must be strings." : null;
+        if (NullTokens?.Any(t => t is null) == true)
+        {
+            return "nullTokens must be strings.";
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var outputs = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (Columns?.Count ?? 0); i++)
+        {
+            var column = Columns![i];
+            if (column.Validate() is { } invalid)
+            {
+                return $"columns[{i}] ('{column.Name}'): {invalid}";
+            }
+
+            if (!names.Add(column.Name))
+            {
+                return $"columns[{i}]: '{column.Name}' is listed twice.";
+            }
+
+            if (!outputs.Add(column.RenamedName))
+            {
+                return $"columns[{i}]: two columns would be named '{column.RenamedName}'.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The settings as stored on the dataset.</summary>

@@ -5,6 +5,7 @@ using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Ingestion.Schema;
+using Diviora.Core.Ingestion.Validation;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,28 +35,30 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         }
 
         var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
-        var isFirstSchema = existing.Count == 0;
         var options = RunOptions.Parse(run.Options);
-        var columns = isFirstSchema ? await InferColumnsAsync(run, options, cancellationToken) : existing;
+        var plan = SchemaPlan.For(existing, await InferColumnsAsync(run, options, cancellationToken));
         var inferred = Stopwatch.GetTimestamp();
 
         var staging = "stage_" + runId.ToString("N");
         var ingestedAt = time.GetUtcNow().UtcDateTime;
-        var staged = await StageAsync(connection, run, options, columns, isFirstSchema, staging, cancellationToken);
+        var staged = await StageAsync(connection, run, options, plan, staging, cancellationToken);
         var stagedAt = Stopwatch.GetTimestamp();
-        await AppendAsync(connection, runId, attempt, columns, isFirstSchema, staging, staged, ingestedAt, cancellationToken);
+        await AppendAsync(connection, runId, attempt, existing, plan, staging, staged, ingestedAt, cancellationToken);
         var appended = Stopwatch.GetTimestamp();
         return new LoadResult(staged.Rows, staged.Rejected, Stopwatch.GetElapsedTime(started, inferred),
             Stopwatch.GetElapsedTime(inferred, stagedAt), Stopwatch.GetElapsedTime(stagedAt, appended));
     }
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
-    private async Task<List<DatasetColumn>> InferColumnsAsync(Run run, FormatOptions options, CancellationToken cancellationToken)
+    private async Task<List<InferredColumn>> InferColumnsAsync(Run run, FormatOptions options, CancellationToken cancellationToken)
     {
+        var settings = DatasetSettings.Parse(run.Dataset.Settings);
+        var nullTokens = settings.NullTokens?.ToArray() ?? [];
         var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: false, cancellationToken);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
-        var physical = ColumnNaming.PhysicalNames(names);
+        var rules = RulesFor(settings, names);
+        var buffer = new ValueBuffer();
         var inference = new ColumnTypeInference[names.Length];
         for (var i = 0; i < inference.Length; i++)
         {
@@ -66,21 +69,27 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         {
             for (var i = 0; i < inference.Length; i++)
             {
-                inference[i].Observe(reader[i], reader.IsNull(i));
+                var isNull = reader.IsNull(i) || IsNullToken(reader[i], nullTokens);
+                if (rules[i] is not { } rule)
+                {
+                    inference[i].Observe(reader[i], isNull);
+                    continue;
+                }
+
+                // Types are inferred from values as the rules leave them; a value the rules refuse will be rejected.
+                var result = rule.Apply(reader[i], isNull, buffer);
+                if (result.IsValid)
+                {
+                    inference[i].Observe(result.Value, result.IsNull);
+                }
             }
         }
 
-        var columns = new List<DatasetColumn>(names.Length);
+        var columns = new List<InferredColumn>(names.Length);
         for (var i = 0; i < names.Length; i++)
         {
-            columns.Add(new DatasetColumn
-            {
-                Ordinal = i,
-                Name = names[i],
-                PhysicalName = physical[i],
-                Type = inference[i].Result,
-                Nullable = inference[i].Nullable,
-            });
+            columns.Add(new InferredColumn(
+                rules[i]?.RenamedName ?? names[i], inference[i].Result, inference[i].Nullable, inference[i].HasValues, ColumnValues.Parse(rules[i]?.Settings.Type)));
         }
 
         return columns;
@@ -94,20 +103,30 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// that does not fit is listed in the run's rejects file, or fails the run when the dataset says so.
     /// </summary>
     private async Task<Staged> StageAsync(
-        DbConnection connection, Run run, FormatOptions options, List<DatasetColumn> columns, bool isFirstSchema, string staging,
-        CancellationToken cancellationToken)
+        DbConnection connection, Run run, FormatOptions options, SchemaPlan plan, string staging, CancellationToken cancellationToken)
     {
         var settings = DatasetSettings.Parse(run.Dataset.Settings);
         var nullTokens = settings.NullTokens?.ToArray() ?? [];
-        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: isFirstSchema, cancellationToken);
+        var columns = plan.Columns;
+        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: true, cancellationToken);
         using var _ = reader;
-        var target = TargetsOf(run.Dataset.Name, columns, ColumnNaming.ColumnNames(reader.Header), isFirstSchema);
+        var target = plan.Targets;
+        if (reader.Header.Count != target.Length)
+        {
+            throw new InvalidOperationException("The payload changed between its two reads.");
+        }
+
+        var rules = RulesFor(settings, ColumnNaming.ColumnNames(reader.Header));
+        var buffer = new ValueBuffer();
+
         var types = new ColumnType[target.Length];
         for (var i = 0; i < target.Length; i++)
         {
             types[i] = columns[target[i]].Type;
         }
 
+        // Dataset columns the file lacks stay null in every staged row.
+        var missing = Enumerable.Range(0, columns.Count).Except(target).ToArray();
         await using var writer = await warehouse.OpenStagingAsync(connection, staging, columns, cancellationToken);
         await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id));
         long rows = 0;
@@ -119,10 +138,20 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             }
 
             var invalid = -1;
+            string? violation = null;
             for (var i = 0; i < target.Length; i++)
             {
                 var isNull = reader.IsNull(i) || (nullTokens.Length > 0 && IsNullToken(reader[i], nullTokens));
-                if (!ColumnValues.TryWrite(types[i], reader[i], isNull, writer, target[i]))
+                if (rules[i] is { } rule)
+                {
+                    var result = rule.Apply(reader[i], isNull, buffer);
+                    if (!result.IsValid || !ColumnValues.TryWrite(types[i], result.Value, result.IsNull, writer, target[i]))
+                    {
+                        (invalid, violation) = (i, result.Violation);
+                        break;
+                    }
+                }
+                else if (!ColumnValues.TryWrite(types[i], reader[i], isNull, writer, target[i]))
                 {
                     invalid = i;
                     break;
@@ -131,6 +160,11 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
             if (invalid < 0)
             {
+                foreach (var absent in missing)
+                {
+                    writer.WriteNull(absent);
+                }
+
                 writer.EndRow();
                 rows++;
                 continue;
@@ -138,7 +172,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
             var column = columns[target[invalid]];
             var value = reader[invalid].ToString();
-            var reason = $"'{Shorten(value)}' is not {Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type from earlier runs.";
+            var reason = violation ?? $"'{Shorten(value)}' is not {Article(column.Type)} {ColumnValues.Name(column.Type)}, the column's type.";
             if (settings.FailOnInvalidRow)
             {
                 throw new IngestionDataException($"Row {reader.RowNumber} ({reader.Location}), column '{column.Name}': {reason}");
@@ -163,6 +197,24 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         return new Staged(rows, rejects.Count, rejects.Name, format);
     }
 
+    /// <summary>The compiled rules for each file column, or null where the settings name none.</summary>
+    private static ColumnRules?[] RulesFor(DatasetSettings settings, string[] fileColumns)
+    {
+        var rules = new ColumnRules?[fileColumns.Length];
+        if (settings.Columns is not { Count: > 0 } declared)
+        {
+            return rules;
+        }
+
+        var byName = declared.ToDictionary(c => c.Name, ColumnRules.Compile, StringComparer.Ordinal);
+        for (var i = 0; i < fileColumns.Length; i++)
+        {
+            rules[i] = byName.GetValueOrDefault(fileColumns[i]);
+        }
+
+        return rules;
+    }
+
     private static bool IsNullToken(ReadOnlySpan<char> value, string[] tokens)
     {
         foreach (var token in tokens)
@@ -178,7 +230,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
     /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
     private async Task AppendAsync(
-        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> columns, bool isFirstSchema, string staging, Staged staged,
+        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> planned, SchemaPlan plan, string staging, Staged staged,
         DateTime ingestedAt, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -190,29 +242,32 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         }
 
         var dataset = run.Dataset;
-        if (isFirstSchema)
+        if (!SameSchema(dataset.Columns, planned))
         {
-            if (dataset.Columns.Count > 0)
-            {
-                // Another run gave the dataset its schema while this one staged; the retry will load against it.
-                throw new InvalidOperationException($"Dataset '{dataset.Name}' received its schema from another run meanwhile.");
-            }
+            // Another run changed the schema while this one staged; the retry plans against the new schema.
+            throw new InvalidOperationException($"Dataset '{dataset.Name}' changed its schema during this run.");
+        }
 
-            dataset.Columns.AddRange(columns);
-            await ExecuteAsync(connection, transaction, warehouse.Dialect.CreateTable(dataset.TableName, columns), cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        await ApplySchemaAsync(connection, transaction, dataset, plan, cancellationToken);
+        foreach (var change in plan.Changes)
+        {
+            catalog.SchemaChanges.Add(new SchemaChange
+            {
+                DatasetId = dataset.Id, RunId = runId, At = now, Kind = change.Kind, Column = change.Column.Name, Description = change.Description,
+            });
         }
 
         await using (var append = connection.CreateCommand())
         {
             // Run id and load time are the same for every row: constants of the append, not columns of the staging table.
             append.Transaction = transaction;
-            append.CommandText = warehouse.Dialect.AppendFromStaging(staging, dataset.TableName, columns);
+            append.CommandText = warehouse.Dialect.AppendFromStaging(staging, dataset.TableName, plan.Columns);
             append.AddParameter("@run", runId.ToString());
             append.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
             await append.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
         dataset.RowCount += staged.Rows;
         dataset.UpdatedAt = now;
         run.Status = RunStatus.Succeeded;
@@ -227,23 +282,46 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>For each field of the file, the index of the dataset column it loads into.</summary>
-    private static int[] TargetsOf(string datasetName, List<DatasetColumn> columns, string[] fileColumns, bool isFirstSchema)
+    /// <summary>Creates the table, adds columns and widens types as planned, in the catalog and in the warehouse.</summary>
+    private async Task ApplySchemaAsync(DbConnection connection, DbTransaction transaction, Dataset dataset, SchemaPlan plan, CancellationToken cancellationToken)
     {
-        if (isFirstSchema)
+        var dialect = warehouse.Dialect;
+        if (dataset.Columns.Count == 0)
         {
-            return [.. Enumerable.Range(0, columns.Count)];
+            dataset.Columns.AddRange(plan.Columns);
+            await ExecuteAsync(connection, transaction, dialect.CreateTable(dataset.TableName, plan.Columns), cancellationToken);
+            return;
         }
 
-        var mapped = SchemaMatch.Map(datasetName, columns, fileColumns);
-        var target = new int[mapped.Length];
-        for (var i = 0; i < mapped.Length; i++)
+        foreach (var change in plan.Changes)
         {
-            target[i] = columns.IndexOf(mapped[i]);
+            var column = change.Column;
+            switch (change.Kind)
+            {
+                case "added":
+                    dataset.Columns.Add(column);
+                    await ExecuteAsync(connection, transaction, dialect.AddColumn(dataset.TableName, column), cancellationToken);
+                    break;
+                case "widened":
+                    foreach (var statement in dialect.WidenColumn(dataset.TableName, column, change.WidenedFrom!.Value))
+                    {
+                        await ExecuteAsync(connection, transaction, statement, cancellationToken);
+                    }
+
+                    break;
+            }
         }
 
-        return target;
+        foreach (var column in dataset.Columns)
+        {
+            var after = plan.Columns.Single(c => c.PhysicalName == column.PhysicalName);
+            (column.Type, column.Nullable) = (after.Type, after.Nullable);
+        }
     }
+
+    private static bool SameSchema(List<DatasetColumn> current, List<DatasetColumn> planned) =>
+        current.Count == planned.Count &&
+        current.OrderBy(c => c.Ordinal).Zip(planned).All(p => p.First.PhysicalName == p.Second.PhysicalName && p.First.Type == p.Second.Type);
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
     {

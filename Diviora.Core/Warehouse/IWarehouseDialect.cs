@@ -20,6 +20,15 @@ public interface IWarehouseDialect
     /// <summary>Appends every staged row to the dataset table, in staging order, with the run id <c>@run</c> and load time <c>@at</c>.</summary>
     string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns);
 
+    /// <summary>Adds a nullable column to a dataset table.</summary>
+    string AddColumn(string table, DatasetColumn column);
+
+    /// <summary>
+    /// The statements that change a column's stored type to a wider one, converting every stored value to the new
+    /// type's canonical form; none when the stored form does not change.
+    /// </summary>
+    IReadOnlyList<string> WidenColumn(string table, DatasetColumn column, ColumnType from);
+
     /// <summary>Selects the columns of a page of rows in load order, with <c>@offset</c> and <c>@limit</c>.</summary>
     string SelectPage(string table, IReadOnlyList<DatasetColumn> columns);
 }

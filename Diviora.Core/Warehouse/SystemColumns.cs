@@ -11,4 +11,12 @@ public static class SystemColumns
 
     /// <summary>When the row was loaded (UTC, ISO 8601).</summary>
     public const string IngestedAt = "_ingested_at";
+
+    /// <summary>The reserved names, for messages.</summary>
+    public const string Names = "_row_id, _run_id, _ingested_at";
+
+    /// <summary>True when a file column would take the name of one of these (in any letter case).</summary>
+    public static bool IsReserved(string name) =>
+        name.Equals(RowId, StringComparison.OrdinalIgnoreCase) || name.Equals(RunId, StringComparison.OrdinalIgnoreCase) ||
+        name.Equals(IngestedAt, StringComparison.OrdinalIgnoreCase);
 }

@@ -23,25 +23,75 @@ public sealed class ColumnNamingTests
     }
 
     [Fact]
-    public void Matches_a_later_file_to_the_dataset_by_column_name_in_any_order()
+    public void Plans_a_first_file_as_the_dataset_schema()
     {
-        var columns = Columns("a", "b");
+        var plan = SchemaPlan.For([], [new("id", ColumnType.Integer, false, true), new("Contact Phone", ColumnType.Text, true, true)]);
 
-        var mapped = SchemaMatch.Map("ds", columns, ["b", "a"]);
-
-        Assert.Equal(["b", "a"], mapped.Select(c => c.Name));
+        Assert.Equal(["id:integer:required", "Contact Phone:text:nullable"], Describe(plan.Columns));
+        Assert.Equal(["contact_phone"], plan.Columns.Skip(1).Select(c => c.PhysicalName));
+        Assert.Equal([0, 1], plan.Targets);
+        Assert.Equal(["created id", "created Contact Phone"], plan.Changes.Select(c => $"{c.Kind} {c.Column.Name}"));
     }
 
     [Fact]
-    public void Refuses_a_later_file_with_other_columns_and_says_which()
+    public void Matches_a_later_file_by_column_name_in_any_order()
     {
-        var error = Assert.Throws<IngestionDataException>(() => SchemaMatch.Map("sales", Columns("id", "amount"), ["id", "total"]));
+        var plan = SchemaPlan.For(Columns("a", "b"), [new("b", ColumnType.Text, false, true), new("a", ColumnType.Text, false, true)]);
 
-        Assert.Equal(
-            "The file's header does not match dataset 'sales': missing 'amount'; not in the dataset 'total'. " +
-            "The dataset's columns are 'id', 'amount'. Upload a file with these columns, or load it into a new dataset.",
-            error.Message);
+        Assert.Equal([1, 0], plan.Targets);
+        Assert.Empty(plan.Changes);
     }
+
+    [Fact]
+    public void Adds_new_columns_as_nullable_and_makes_missing_ones_nullable()
+    {
+        var plan = SchemaPlan.For(Columns("id", "amount"), [new("id", ColumnType.Text, false, true), new("total", ColumnType.Integer, false, true)]);
+
+        Assert.Equal(["id:text:required", "amount:text:nullable", "total:integer:nullable"], Describe(plan.Columns));
+        Assert.Equal([0, 2], plan.Targets);
+        Assert.Equal(["added total: integer", "nullable amount: missing from this file: loaded as null"],
+            plan.Changes.Select(c => $"{c.Kind} {c.Column.Name}: {c.Description}"));
+    }
+
+    [Theory]
+    [InlineData(ColumnType.Integer, ColumnType.Decimal, ColumnType.Decimal)]
+    [InlineData(ColumnType.Decimal, ColumnType.Integer, ColumnType.Decimal)]
+    [InlineData(ColumnType.Date, ColumnType.Timestamp, ColumnType.Timestamp)]
+    [InlineData(ColumnType.Integer, ColumnType.Boolean, ColumnType.Text)]
+    [InlineData(ColumnType.Boolean, ColumnType.Date, ColumnType.Text)]
+    [InlineData(ColumnType.Text, ColumnType.Integer, ColumnType.Text)]
+    public void Widens_a_column_only_as_far_as_both_files_need(ColumnType existing, ColumnType incoming, ColumnType expected)
+    {
+        Assert.Equal(expected, SchemaPlan.Widened(existing, incoming));
+    }
+
+    [Fact]
+    public void Records_a_widening_and_ignores_a_column_of_nulls()
+    {
+        var existing = new List<DatasetColumn>
+        {
+            new() { Name = "n", PhysicalName = "n", Type = ColumnType.Integer, Ordinal = 0 },
+            new() { Name = "m", PhysicalName = "m", Type = ColumnType.Integer, Ordinal = 1 },
+        };
+
+        var plan = SchemaPlan.For(existing, [new("n", ColumnType.Decimal, false, true), new("m", ColumnType.Text, true, HasValues: false)]);
+
+        Assert.Equal(["n:decimal:required", "m:integer:nullable"], Describe(plan.Columns));
+        Assert.Equal(["widened n: integer to decimal", "nullable m: holds empty values from now on"],
+            plan.Changes.Select(c => $"{c.Kind} {c.Column.Name}: {c.Description}"));
+        Assert.Equal(ColumnType.Integer, existing[0].Type);
+    }
+
+    [Fact]
+    public void Refuses_a_file_column_named_like_one_of_diviora_own()
+    {
+        var error = Assert.Throws<IngestionDataException>(() => SchemaPlan.For([], [new("_RUN_ID", ColumnType.Text, false, true)]));
+
+        Assert.Equal("The file has a column named '_RUN_ID', which is one of Diviora's own columns (_row_id, _run_id, _ingested_at). Rename it and upload again.", error.Message);
+    }
+
+    private static string[] Describe(IEnumerable<DatasetColumn> columns) =>
+        [.. columns.Select(c => $"{c.Name}:{ColumnValues.Name(c.Type)}:{(c.Nullable ? "nullable" : "required")}")];
 
     private static List<DatasetColumn> Columns(params string[] names) =>
         [.. names.Select((n, i) => new DatasetColumn { Name = n, PhysicalName = n, Ordinal = i })];

@@ -14,7 +14,7 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     [Fact]
     public async Task Rejected_rows_are_listed_with_row_column_value_and_reason_and_downloadable_as_csv()
     {
-        await PutAsync("with-rejects", """{"nullTokens": ["N/A"]}""");
+        await PutAsync("with-rejects", """{"nullTokens": ["N/A"], "columns": [{"name": "id", "type": "integer"}, {"name": "amount", "type": "integer"}]}""");
         await _api.LoadAsync("with-rejects", "id,amount\n1,2\n");
 
         var run = await _api.LoadAsync("with-rejects", "id,amount\n2,N/A\n3,\"lots, really\"\n4,5\nfive,6\n");
@@ -29,8 +29,8 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
         var csv = await _api.GetStringAsync(page.GetProperty("download").GetString());
         Assert.Equal(
             "rowNumber,column,value,reason\n" +
-            "2,amount,\"lots, really\",\"'lots, really' is not an integer, the column's type from earlier runs.\"\n" +
-            "4,id,\"five\",\"'five' is not an integer, the column's type from earlier runs.\"\n",
+            "2,amount,\"lots, really\",\"'lots, really' is not an integer, the column's type.\"\n" +
+            "4,id,\"five\",\"'five' is not an integer, the column's type.\"\n",
             csv);
         var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/with-rejects/rows");
         Assert.Equal(JsonValueKind.Null, rows.GetProperty("rows")[1].GetProperty("amount").ValueKind);
@@ -39,7 +39,7 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     [Fact]
     public async Task Past_the_rejected_share_the_run_fails_and_the_dataset_stays_as_it_was()
     {
-        await PutAsync("strict-share", """{"maxRejectedPercent": 10}""");
+        await PutAsync("strict-share", """{"maxRejectedPercent": 10, "columns": [{"name": "n", "type": "integer"}]}""");
         await _api.LoadAsync("strict-share", "n\n1\n");
 
         var run = await _api.LoadAsync("strict-share", "n\n2\nx\n");
@@ -56,14 +56,42 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     [Fact]
     public async Task With_on_invalid_row_fail_the_first_invalid_row_fails_the_run()
     {
-        await PutAsync("strict-rows", """{"onInvalidRow": "fail"}""");
+        await PutAsync("strict-rows", """{"onInvalidRow": "fail", "columns": [{"name": "n", "type": "integer"}]}""");
         await _api.LoadAsync("strict-rows", "n\n1\n");
 
         var run = await _api.LoadAsync("strict-rows", "n\n2\nx\n");
 
         Assert.Equal("Failed", run.GetProperty("status").GetString());
-        Assert.Equal("Row 2 (line 3), column 'n': 'x' is not an integer, the column's type from earlier runs.", run.GetProperty("error").GetString());
+        Assert.Equal("Row 2 (line 3), column 'n': 'x' is not an integer, the column's type.", run.GetProperty("error").GetString());
         Assert.Equal(JsonValueKind.Null, run.GetProperty("rejects").ValueKind);
+    }
+
+    [Fact]
+    public async Task Column_rules_clean_rename_and_check_values_and_list_what_they_refuse()
+    {
+        await PutAsync("cleaned", """
+            {"columns": [
+              {"name": "country", "trim": true, "case": "upper", "allowed": ["DE", "FR"]},
+              {"name": "amount", "type": "decimal", "min": 0},
+              {"name": "ordered", "format": "dd/MM/yyyy", "rename": "ordered_on"},
+              {"name": "code", "pattern": "^[A-Z]{2}$", "required": true}
+            ]}
+            """);
+
+        var run = await _api.LoadAsync("cleaned",
+            "country,amount,ordered,code\n de ,12.50,31/01/2024,AB\nfr,-1,01/02/2024,CD\nIT,3,02/02/2024,EF\nDE,4,32/01/2024,GH\nFR,5,03/02/2024,\nFR,x,04/02/2024,IJ\n");
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal((6L, 1L, 5L), (run.GetProperty("rowsRead").GetInt64(), run.GetProperty("rowsLoaded").GetInt64(), run.GetProperty("rowsRejected").GetInt64()));
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/cleaned/rows");
+        Assert.Equal("""[{"country":"DE","amount":12.50,"ordered_on":"2024-01-31","code":"AB"}]""", rows.GetProperty("rows").GetRawText());
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/cleaned");
+        Assert.Equal("date", dataset.GetProperty("columns")[2].GetProperty("type").GetString());
+        var rejects = await _api.GetFromJsonAsync<JsonElement>(run.GetProperty("rejects").GetString()!);
+        Assert.Equal(
+            ["2 amount: '-1' is less than the minimum 0", "3 country: 'IT' is not one of DE, FR", "4 ordered_on: '32/01/2024' does not match the format dd/MM/yyyy",
+             "5 code: a value is required", "6 amount: 'x' is not a decimal, the column's type."],
+            rejects.GetProperty("rejects").EnumerateArray().Select(r => $"{r.GetProperty("rowNumber")} {r.GetProperty("column").GetString()}: {r.GetProperty("reason").GetString()}"));
     }
 
     [Fact]
@@ -83,6 +111,9 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     [InlineData("""{"mode": "merge"}""", "mode 'merge' is not one of append, upsert, replace.")]
     [InlineData("""{"onInvalidRow": "ignore"}""", "onInvalidRow 'ignore' is not one of reject, fail.")]
     [InlineData("""{"maxRejectedPercent": 150}""", "maxRejectedPercent must be between 0 and 100")]
+    [InlineData("""{"columns": [{"name": "a", "type": "money"}]}""", "columns[0] ('a'): ")]
+    [InlineData("""{"columns": [{"name": "a", "pattern": "("}]}""", "columns[0] ('a'): ")]
+    [InlineData("""{"columns": [{"name": "a"}, {"name": "a"}]}""", "columns[1]: 'a' is listed twice.")]
     public async Task Invalid_settings_are_a_400_that_names_the_setting(string body, string expected)
     {
         using var response = await PutAsync("misconfigured", body, ensureSuccess: false);

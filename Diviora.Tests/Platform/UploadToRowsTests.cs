@@ -65,21 +65,36 @@ public sealed class UploadToRowsTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_file_with_another_header_fails_its_run_and_leaves_the_dataset_as_it_was()
+    public async Task A_file_with_other_columns_evolves_the_schema_and_the_change_is_recorded()
     {
-        await _api.LoadAsync("fixed-columns", "id,amount\n1,2.5\n");
+        await _api.LoadAsync("evolving", "id,amount\n1,2\n");
 
-        var run = await _api.LoadAsync("fixed-columns", "id,total\n2,3\n");
+        var run = await _api.LoadAsync("evolving", "id,total,amount\n2,3,4.5\n");
+        var third = await _api.LoadAsync("evolving", "id,total\n3,x\n");
 
-        Assert.Equal("Failed", run.GetProperty("status").GetString());
-        Assert.Contains("missing 'amount'; not in the dataset 'total'", run.GetProperty("error").GetString(), StringComparison.Ordinal);
-        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/fixed-columns");
-        Assert.Equal(1, dataset.GetProperty("rowCount").GetInt64());
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("Succeeded", third.GetProperty("status").GetString());
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/evolving");
+        Assert.Equal(["id:integer:False", "amount:decimal:True", "total:text:True"],
+            dataset.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("type")}:{c.GetProperty("nullable")}"));
+        var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/evolving/rows");
+        Assert.Equal(
+            """[{"id":1,"amount":2,"total":null},{"id":2,"amount":4.5,"total":"3"},{"id":3,"amount":null,"total":"x"}]""",
+            page.GetProperty("rows").GetRawText());
+        var changes = await _api.GetFromJsonAsync<JsonElement[]>("/api/datasets/evolving/schema-changes");
+        Assert.Equal(
+            ["created id: integer", "created amount: integer", "added total: integer", "widened amount: integer to decimal",
+             "widened total: integer to text", "nullable amount: missing from this file: loaded as null"],
+            changes!.Select(c => $"{c.GetProperty("kind").GetString()} {c.GetProperty("column").GetString()}: {c.GetProperty("description").GetString()}"));
+        Assert.Equal(third.GetProperty("id").GetString(), changes![^1].GetProperty("runId").GetString());
     }
 
     [Fact]
-    public async Task A_value_that_does_not_fit_the_column_is_rejected_with_its_row_column_and_reason()
+    public async Task A_value_that_does_not_fit_the_declared_type_is_rejected_with_its_row_column_and_reason()
     {
+        using var put = await _api.PutAsync("/api/datasets/typed",
+            new StringContent("""{"columns": [{"name": "amount", "type": "integer"}]}""", Encoding.UTF8, "application/json"));
+        put.EnsureSuccessStatusCode();
         await _api.LoadAsync("typed", "id,amount\n1,2\n");
 
         var run = await _api.LoadAsync("typed", "id,amount\n2,3\n3,lots\n");
@@ -88,7 +103,7 @@ public sealed class UploadToRowsTests(PlatformFixture platform)
         Assert.Equal((2L, 1L, 1L), (run.GetProperty("rowsRead").GetInt64(), run.GetProperty("rowsLoaded").GetInt64(), run.GetProperty("rowsRejected").GetInt64()));
         var rejects = await _api.GetFromJsonAsync<JsonElement>(run.GetProperty("rejects").GetString()!);
         Assert.Equal(
-            """{"rowNumber":2,"column":"amount","value":"lots","reason":"'lots' is not an integer, the column's type from earlier runs."}""",
+            """{"rowNumber":2,"column":"amount","value":"lots","reason":"'lots' is not an integer, the column's type."}""",
             Assert.Single(rejects.GetProperty("rejects").EnumerateArray()).GetRawText());
         var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/typed/rows");
         Assert.Equal(2, page.GetProperty("total").GetInt64());

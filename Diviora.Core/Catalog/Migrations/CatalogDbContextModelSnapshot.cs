@@ -171,6 +171,43 @@ namespace Diviora.Core.Catalog.Migrations
                     b.ToTable("runs", (string)null);
                 });
 
+            modelBuilder.Entity("Diviora.Core.Catalog.SchemaChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId", "Id");
+
+                    b.ToTable("schema_changes", (string)null);
+                });
+
             modelBuilder.Entity("Diviora.Core.Catalog.DatasetColumn", b =>
                 {
                     b.HasOne("Diviora.Core.Catalog.Dataset", null)
@@ -189,6 +226,15 @@ namespace Diviora.Core.Catalog.Migrations
                         .IsRequired();
 
                     b.Navigation("Dataset");
+                });
+
+            modelBuilder.Entity("Diviora.Core.Catalog.SchemaChange", b =>
+                {
+                    b.HasOne("Diviora.Core.Catalog.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Diviora.Core.Catalog.Dataset", b =>

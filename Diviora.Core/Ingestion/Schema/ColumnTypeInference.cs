@@ -12,12 +12,17 @@ public sealed class ColumnTypeInference
     private bool _boolean = true;
     private bool _integer = true;
     private bool _decimal = true;
+    private bool _double = true;
+    private bool _timestampTz = true;
     private bool _date = true;
     private bool _timestamp = true;
     private bool _sawValue;
 
     /// <summary>True once an empty field was seen.</summary>
     public bool Nullable { get; private set; }
+
+    /// <summary>True once a value (not a null) was seen.</summary>
+    public bool HasValues => _sawValue;
 
     /// <summary>Takes one value into account; <paramref name="isNull"/> marks a null rather than an empty string.</summary>
     public void Observe(ReadOnlySpan<char> value, bool isNull = false)
@@ -32,7 +37,7 @@ public sealed class ColumnTypeInference
         {
             // Only text keeps an empty string as it is.
             _sawValue = true;
-            _boolean = _integer = _decimal = _date = _timestamp = false;
+            _boolean = _integer = _decimal = _double = _date = _timestamp = _timestampTz = false;
             return;
         }
 
@@ -48,9 +53,16 @@ public sealed class ColumnTypeInference
             _integer = ColumnValues.IsInteger(value);
         }
 
-        if (_decimal)
+        if (_decimal || _double)
         {
-            _decimal = ColumnValues.IsDecimal(value);
+            var isDecimal = ColumnValues.IsDecimal(value);
+            _decimal &= isDecimal;
+            _double &= isDecimal || DoubleText.IsDouble(value);
+        }
+
+        if (_timestampTz)
+        {
+            _timestampTz = OffsetTimestampText.IsTimestampWithOffset(value);
         }
 
         if (_date || _timestamp)
@@ -66,7 +78,9 @@ public sealed class ColumnTypeInference
         : _boolean ? ColumnType.Boolean
         : _integer ? ColumnType.Integer
         : _decimal ? ColumnType.Decimal
+        : _double ? ColumnType.Double
         : _date ? ColumnType.Date
         : _timestamp ? ColumnType.Timestamp
+        : _timestampTz ? ColumnType.TimestampTz
         : ColumnType.Text;
 }

@@ -73,6 +73,43 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
+    public string AddColumn(string table, DatasetColumn column) =>
+        $"ALTER TABLE {Quote(table)} ADD COLUMN {Quote(column.PhysicalName)} {TypeOf(column.Type)}";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> WidenColumn(string table, DatasetColumn column, ColumnType from)
+    {
+        var name = Quote(column.PhysicalName);
+        var conversion = (from, column.Type) switch
+        {
+            (ColumnType.Boolean, _) => $"CASE WHEN {name} IS NULL THEN NULL WHEN {name} <> 0 THEN 'true' ELSE 'false' END",
+            (ColumnType.Integer, _) => $"CAST({name} AS TEXT)",
+            (ColumnType.Date, ColumnType.Timestamp) => $"{name} || 'T00:00:00'",
+            _ => null,
+        };
+        if (conversion is null)
+        {
+            // Text to text (decimal, date or timestamp to text): the stored values already read right.
+            return [];
+        }
+
+        if (TypeOf(from) == TypeOf(column.Type))
+        {
+            return [$"UPDATE {Quote(table)} SET {name} = {conversion} WHERE {name} IS NOT NULL"];
+        }
+
+        // SQLite cannot change a column's affinity in place: copy into a new column, then swap names.
+        var widened = Quote(SqlIdentifier.Checked(column.PhysicalName + "__widened"));
+        return
+        [
+            $"ALTER TABLE {Quote(table)} ADD COLUMN {widened} {TypeOf(column.Type)}",
+            $"UPDATE {Quote(table)} SET {widened} = {conversion}",
+            $"ALTER TABLE {Quote(table)} DROP COLUMN {name}",
+            $"ALTER TABLE {Quote(table)} RENAME COLUMN {widened} TO {name}",
+        ];
+    }
+
+    /// <inheritdoc />
     public string SelectPage(string table, IReadOnlyList<DatasetColumn> columns)
     {
         var sql = new StringBuilder("SELECT ");
