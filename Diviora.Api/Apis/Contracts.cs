@@ -9,13 +9,21 @@ public sealed record UploadAccepted(Guid RunId, string Status);
 /// <summary>A run as the Api shows it.</summary>
 public sealed record RunResponse(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
-    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects)
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects,
+    RunTimings? Timings)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format,
-        run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects");
+        run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects",
+        run.InferMilliseconds is null ? null : new RunTimings(run.InferMilliseconds.Value, run.StageMilliseconds ?? 0, run.LoadMilliseconds ?? 0));
 }
+
+/// <summary>
+/// Where a run's time went, in milliseconds: the first pass (read and infer), the second (read, validate, type and
+/// stage every row), and the final load into the dataset.
+/// </summary>
+public sealed record RunTimings(long InferMs, long StageMs, long LoadMs);
 
 /// <summary>A page of a run's rejected rows, and where to download them all as CSV.</summary>
 public sealed record RejectsPage(long Total, IReadOnlyList<Diviora.Core.Ingestion.Rejects.Reject> Rejects, string? Download);

@@ -1,3 +1,5 @@
+using Diviora.Core.Ingestion.Schema;
+
 namespace Diviora.Core.Catalog;
 
 /// <summary>One column of a dataset: the name users see and the physical name the warehouse uses.</summary>
@@ -19,4 +21,7 @@ public sealed class DatasetColumn
     public ColumnType Type { get; set; }
 
     public bool Nullable { get; set; }
+
+    /// <summary>For a date or timestamp column read from <c>03/04/2024</c>-style text, which number is the day.</summary>
+    public DateOrder DateOrder { get; set; }
 }

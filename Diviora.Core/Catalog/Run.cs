@@ -37,6 +37,15 @@ public sealed class Run
     /// <summary>Why the run failed, or the last transient error of a run that is being retried.</summary>
     public string? Error { get; set; }
 
+    /// <summary>Milliseconds of the first pass: read the payload and infer its schema.</summary>
+    public long? InferMilliseconds { get; set; }
+
+    /// <summary>Milliseconds of the second pass: read, apply rules, type and stage every row.</summary>
+    public long? StageMilliseconds { get; set; }
+
+    /// <summary>Milliseconds of the final transaction that changes the schema and appends the rows.</summary>
+    public long? LoadMilliseconds { get; set; }
+
     /// <summary>How many times a worker has started this run.</summary>
     public int Attempts { get; set; }
 

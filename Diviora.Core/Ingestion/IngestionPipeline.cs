@@ -43,7 +43,8 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         var ingestedAt = time.GetUtcNow().UtcDateTime;
         var staged = await StageAsync(connection, run, options, plan, staging, cancellationToken);
         var stagedAt = Stopwatch.GetTimestamp();
-        await AppendAsync(connection, runId, attempt, existing, plan, staging, staged, ingestedAt, cancellationToken);
+        var timings = (Infer: Stopwatch.GetElapsedTime(started, inferred), Stage: Stopwatch.GetElapsedTime(inferred, stagedAt));
+        await AppendAsync(connection, runId, attempt, existing, plan, staging, staged, ingestedAt, timings, cancellationToken);
         var appended = Stopwatch.GetTimestamp();
         return new LoadResult(staged.Rows, staged.Rejected, Stopwatch.GetElapsedTime(started, inferred),
             Stopwatch.GetElapsedTime(inferred, stagedAt), Stopwatch.GetElapsedTime(stagedAt, appended));
@@ -89,7 +90,8 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         for (var i = 0; i < names.Length; i++)
         {
             columns.Add(new InferredColumn(
-                rules[i]?.RenamedName ?? names[i], inference[i].Result, inference[i].Nullable, inference[i].HasValues, ColumnValues.Parse(rules[i]?.Settings.Type)));
+                rules[i]?.RenamedName ?? names[i], inference[i].Result, inference[i].Nullable, inference[i].HasValues,
+                ColumnValues.Parse(rules[i]?.Settings.Type), inference[i].DateOrder));
         }
 
         return columns;
@@ -120,9 +122,10 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         var buffer = new ValueBuffer();
 
         var types = new ColumnType[target.Length];
+        var orders = new DateOrder[target.Length];
         for (var i = 0; i < target.Length; i++)
         {
-            types[i] = columns[target[i]].Type;
+            (types[i], orders[i]) = (columns[target[i]].Type, columns[target[i]].DateOrder);
         }
 
         // Dataset columns the file lacks stay null in every staged row.
@@ -145,13 +148,13 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
                 if (rules[i] is { } rule)
                 {
                     var result = rule.Apply(reader[i], isNull, buffer);
-                    if (!result.IsValid || !ColumnValues.TryWrite(types[i], result.Value, result.IsNull, writer, target[i]))
+                    if (!result.IsValid || !ColumnValues.TryWrite(types[i], result.Value, result.IsNull, writer, target[i], orders[i]))
                     {
                         (invalid, violation) = (i, result.Violation);
                         break;
                     }
                 }
-                else if (!ColumnValues.TryWrite(types[i], reader[i], isNull, writer, target[i]))
+                else if (!ColumnValues.TryWrite(types[i], reader[i], isNull, writer, target[i], orders[i]))
                 {
                     invalid = i;
                     break;
@@ -231,8 +234,9 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
     private async Task AppendAsync(
         DbConnection connection, Guid runId, int attempt, List<DatasetColumn> planned, SchemaPlan plan, string staging, Staged staged,
-        DateTime ingestedAt, CancellationToken cancellationToken)
+        DateTime ingestedAt, (TimeSpan Infer, TimeSpan Stage) timings, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var catalog = warehouse.CatalogOn(connection, transaction);
         var run = await catalog.Runs.Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
@@ -278,6 +282,10 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         run.Error = null;
         run.Format = staged.Format.ToString();
         run.FinishedAt = now;
+        run.InferMilliseconds = (long)timings.Infer.TotalMilliseconds;
+        run.StageMilliseconds = (long)timings.Stage.TotalMilliseconds;
+        // The commit itself is not counted: it runs after this value is written.
+        run.LoadMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await catalog.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -315,13 +323,14 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         foreach (var column in dataset.Columns)
         {
             var after = plan.Columns.Single(c => c.PhysicalName == column.PhysicalName);
-            (column.Type, column.Nullable) = (after.Type, after.Nullable);
+            (column.Type, column.Nullable, column.DateOrder) = (after.Type, after.Nullable, after.DateOrder);
         }
     }
 
     private static bool SameSchema(List<DatasetColumn> current, List<DatasetColumn> planned) =>
         current.Count == planned.Count &&
-        current.OrderBy(c => c.Ordinal).Zip(planned).All(p => p.First.PhysicalName == p.Second.PhysicalName && p.First.Type == p.Second.Type);
+        current.OrderBy(c => c.Ordinal).Zip(planned)
+            .All(p => p.First.PhysicalName == p.Second.PhysicalName && p.First.Type == p.Second.Type && p.First.DateOrder == p.Second.DateOrder);
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
     {

@@ -33,6 +33,35 @@ public sealed class ColumnTypeInferenceTests
         Assert.Equal(expected, inference.Result);
     }
 
+    [Theory]
+    [InlineData(DateOrder.DayFirst, ColumnType.Date, "03/04/2024", "13/04/2024")]
+    [InlineData(DateOrder.MonthFirst, ColumnType.Date, "03/04/2024", "04/13/2024")]
+    [InlineData(DateOrder.DayFirst, ColumnType.Timestamp, "03.04.2024 10:11", "31.12.2023")]
+    [InlineData(DateOrder.None, ColumnType.Text, "03/04/2024", "04/05/2024")]
+    [InlineData(DateOrder.None, ColumnType.Text, "13/04/2024", "04/13/2024")]
+    public void Resolves_the_day_order_of_a_date_column_from_all_its_values(DateOrder order, ColumnType type, params string[] values)
+    {
+        var inference = new ColumnTypeInference();
+        foreach (var value in values)
+        {
+            inference.Observe(value);
+        }
+
+        Assert.Equal((type, order), (inference.Result, inference.DateOrder));
+    }
+
+    [Theory]
+    [InlineData(ColumnType.Date, DateOrder.DayFirst, "03/04/2024", "2024-04-03")]
+    [InlineData(ColumnType.Date, DateOrder.MonthFirst, "03/04/2024", "2024-03-04")]
+    [InlineData(ColumnType.Date, DateOrder.DayFirst, "2024-05-06", "2024-05-06")]
+    [InlineData(ColumnType.Timestamp, DateOrder.DayFirst, "03/04/2024", "2024-04-03T00:00:00")]
+    [InlineData(ColumnType.Timestamp, DateOrder.DayFirst, "03/04/2024 7:05", "2024-04-03T07:05:00")]
+    public void Writes_day_ordered_dates_as_iso(ColumnType type, DateOrder order, string text, string expected)
+    {
+        Assert.True(ColumnValues.TryConvert(type, text, isNull: false, out var stored, order));
+        Assert.Equal(expected, stored);
+    }
+
     [Fact]
     public void Nulls_make_a_column_nullable_without_changing_its_type()
     {

@@ -127,6 +127,20 @@ public sealed class FormatTests(PlatformFixture platform)
         Assert.Equal("2024-03-04T10:11:12", rows[1].GetProperty("ordered").GetString());
     }
 
+    [Fact]
+    public async Task Day_first_dates_are_read_as_dates_when_the_column_decides_it_and_runs_report_their_timings()
+    {
+        var run = await _api.LoadAsync("euro-dates", "booked,ambiguous\n03/04/2024,03/04/2024\n25/12/2024,04/05/2024\n");
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.True(run.GetProperty("timings").GetProperty("stageMs").GetInt64() >= 0);
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/euro-dates");
+        Assert.Equal(["booked:date", "ambiguous:text"], dataset.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("type")}"));
+        var rows = await RowsAsync("euro-dates");
+        Assert.Equal(["2024-04-03", "2024-12-25"], rows.Select(r => r.GetProperty("booked").GetString()));
+        Assert.Equal("03/04/2024", rows[0].GetProperty("ambiguous").GetString());
+    }
+
     [Theory]
     [InlineData("?format=xml", "format 'xml' is not one of")]
     [InlineData("?delimiter=ab", "delimiter 'ab' must be one character")]

@@ -11,6 +11,7 @@ internal sealed class DatasetColumnConfiguration : IEntityTypeConfiguration<Data
         builder.Property(c => c.Name).HasMaxLength(1024);
         builder.Property(c => c.PhysicalName).HasMaxLength(128);
         builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(32);
+        builder.Property(c => c.DateOrder).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(c => new { c.DatasetId, c.Ordinal }).IsUnique();
         builder.HasIndex(c => new { c.DatasetId, c.PhysicalName }).IsUnique();
     }

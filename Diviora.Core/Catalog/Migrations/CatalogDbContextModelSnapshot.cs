@@ -68,6 +68,11 @@ namespace Diviora.Core.Catalog.Migrations
                     b.Property<int>("DatasetId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DateOrder")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -134,6 +139,12 @@ namespace Diviora.Core.Catalog.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("InferMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LoadMilliseconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Options")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -152,6 +163,9 @@ namespace Diviora.Core.Catalog.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StageMilliseconds")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedAt")

@@ -17,6 +17,8 @@ public sealed class ColumnTypeInference
     private bool _date = true;
     private bool _timestamp = true;
     private bool _sawValue;
+    private bool _slashDate = true;
+    private readonly DateOrderInference _slashDates = new();
 
     /// <summary>True once an empty field was seen.</summary>
     public bool Nullable { get; private set; }
@@ -37,7 +39,7 @@ public sealed class ColumnTypeInference
         {
             // Only text keeps an empty string as it is.
             _sawValue = true;
-            _boolean = _integer = _decimal = _double = _date = _timestamp = _timestampTz = false;
+            _boolean = _integer = _decimal = _double = _date = _timestamp = _timestampTz = _slashDate = false;
             return;
         }
 
@@ -60,6 +62,12 @@ public sealed class ColumnTypeInference
             _double &= isDecimal || DoubleText.IsDouble(value);
         }
 
+        if (_slashDate)
+        {
+            _slashDates.Observe(value);
+            _slashDate = _slashDates.Result != DateOrder.None;
+        }
+
         if (_timestampTz)
         {
             _timestampTz = OffsetTimestampText.IsTimestampWithOffset(value);
@@ -73,6 +81,12 @@ public sealed class ColumnTypeInference
         }
     }
 
+    /// <summary>
+    /// For a column of <c>03/04/2024</c>-style dates, the order every value allows. A column in which every value
+    /// could be read either way stays text: guessing would silently swap days and months.
+    /// </summary>
+    public DateOrder DateOrder => Result is ColumnType.Date or ColumnType.Timestamp && !_date && !_timestamp ? _slashDates.Result : DateOrder.None;
+
     /// <summary>The narrowest type every value seen so far fits.</summary>
     public ColumnType Result => !_sawValue ? ColumnType.Text
         : _boolean ? ColumnType.Boolean
@@ -82,5 +96,7 @@ public sealed class ColumnTypeInference
         : _date ? ColumnType.Date
         : _timestamp ? ColumnType.Timestamp
         : _timestampTz ? ColumnType.TimestampTz
+        : _slashDate && _slashDates.Result is DateOrder.DayFirst or DateOrder.MonthFirst
+            ? (_slashDates.HasTime ? ColumnType.Timestamp : ColumnType.Date)
         : ColumnType.Text;
 }

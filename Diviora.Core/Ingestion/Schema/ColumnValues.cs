@@ -82,7 +82,7 @@ public static class ColumnValues
     /// (decimal, date, timestamp, text).
     /// </summary>
     /// <returns>False when the value does not fit the type.</returns>
-    public static bool TryConvert(ColumnType type, ReadOnlySpan<char> value, bool isNull, out object? stored)
+    public static bool TryConvert(ColumnType type, ReadOnlySpan<char> value, bool isNull, out object? stored, DateOrder order = DateOrder.None)
     {
         stored = null;
         if (isNull)
@@ -115,9 +115,10 @@ public static class ColumnValues
             case ColumnType.Date when IsDate(value):
                 stored = value.ToString();
                 return true;
+            case ColumnType.Date or ColumnType.Timestamp when order != DateOrder.None:
             case ColumnType.Timestamp:
                 Span<char> canonical = stackalloc char[IsoTimestamp.MaxLength];
-                if (!IsoTimestamp.TryCanonicalize(value, canonical, out var length))
+                if (!TryCanonicalDate(type, value, order, canonical, out var length))
                 {
                     return false;
                 }
@@ -143,7 +144,7 @@ public static class ColumnValues
     /// booleans as integers, everything else as its canonical text; nulls, and empty strings outside text, as null.
     /// </summary>
     /// <returns>False when the value does not fit the type.</returns>
-    public static bool TryWrite(ColumnType type, ReadOnlySpan<char> value, bool isNull, IStagingWriter writer, int column)
+    public static bool TryWrite(ColumnType type, ReadOnlySpan<char> value, bool isNull, IStagingWriter writer, int column, DateOrder order = DateOrder.None)
     {
         if (isNull || (value.IsEmpty && type != ColumnType.Text))
         {
@@ -166,9 +167,10 @@ public static class ColumnValues
             case ColumnType.Date when IsDate(value):
                 writer.WriteText(column, value);
                 return true;
+            case ColumnType.Date or ColumnType.Timestamp when order != DateOrder.None:
             case ColumnType.Timestamp:
                 Span<char> canonical = stackalloc char[IsoTimestamp.MaxLength];
-                if (!IsoTimestamp.TryCanonicalize(value, canonical, out var length))
+                if (!TryCanonicalDate(type, value, order, canonical, out var length))
                 {
                     return false;
                 }
@@ -231,6 +233,44 @@ public static class ColumnValues
     };
 
     private const int MaxCanonicalLength = 40;
+
+    /// <summary>
+    /// A date or timestamp in ISO form, from ISO text or, for a column with a known day order, from
+    /// <c>03/04/2024</c>-style text. A date column takes no time of day; a timestamp column takes dates as midnight.
+    /// </summary>
+    private static bool TryCanonicalDate(ColumnType type, ReadOnlySpan<char> value, DateOrder order, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (type == ColumnType.Date)
+        {
+            if (IsDate(value))
+            {
+                value.CopyTo(destination);
+                written = value.Length;
+                return true;
+            }
+
+            return DateOrderInference.TryCanonical(value, order, destination, out written) && written == 10;
+        }
+
+        if (IsoTimestamp.TryCanonicalize(value, destination, out written))
+        {
+            return true;
+        }
+
+        if (order == DateOrder.None || !DateOrderInference.TryCanonical(value, order, destination, out written))
+        {
+            return false;
+        }
+
+        if (written == 10)
+        {
+            "T00:00:00".CopyTo(destination[10..]);
+            written = 19;
+        }
+
+        return true;
+    }
 
     /// <summary>Doubles as written; offset timestamps with seconds and a <c>+hh:mm</c> offset.</summary>
     private static bool TryCanonical(ColumnType type, ReadOnlySpan<char> value, Span<char> destination, out int written)

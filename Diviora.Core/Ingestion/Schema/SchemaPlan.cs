@@ -69,6 +69,21 @@ public sealed class SchemaPlan
                     column.Type = widened;
                 }
 
+                if (file.DateOrder != DateOrder.None && column.DateOrder != file.DateOrder)
+                {
+                    // ISO dates read the same in every order, so a column without an order takes the file's; two
+                    // different orders cannot share a column without misreading one of them.
+                    if (column.DateOrder == DateOrder.None && column.Type is ColumnType.Date or ColumnType.Timestamp)
+                    {
+                        column.DateOrder = file.DateOrder;
+                    }
+                    else if (column.Type != ColumnType.Text)
+                    {
+                        changes.Add(new PlannedChange("widened", column, $"{ColumnValues.Name(column.Type)} to text (dates in another day order)", column.Type));
+                        column.Type = ColumnType.Text;
+                    }
+                }
+
                 if (file.Nullable && !column.Nullable)
                 {
                     column.Nullable = true;
@@ -84,6 +99,7 @@ public sealed class SchemaPlan
                 Name = file.Name,
                 PhysicalName = Unique(ColumnNaming.PhysicalNames([file.Name])[0], physical),
                 Type = file.Declared ?? file.Type,
+                DateOrder = file.Declared is null ? file.DateOrder : DateOrder.None,
                 // Rows loaded before this column existed have no value for it.
                 Nullable = file.Nullable || !isFirst,
             };
@@ -135,6 +151,7 @@ public sealed class SchemaPlan
         PhysicalName = c.PhysicalName,
         Type = c.Type,
         Nullable = c.Nullable,
+        DateOrder = c.DateOrder,
     };
 }
 
@@ -144,7 +161,9 @@ public sealed class SchemaPlan
 /// <param name="Nullable">Whether it holds nulls.</param>
 /// <param name="HasValues">Whether it holds any value at all; a column of nulls widens nothing.</param>
 /// <param name="Declared">The type the dataset's settings declare for it, if any.</param>
-public sealed record InferredColumn(string Name, ColumnType Type, bool Nullable, bool HasValues, ColumnType? Declared = null);
+/// <param name="DateOrder">For dates written like <c>03/04/2024</c>, which number is the day.</param>
+public sealed record InferredColumn(
+    string Name, ColumnType Type, bool Nullable, bool HasValues, ColumnType? Declared = null, DateOrder DateOrder = DateOrder.None);
 
 /// <summary>A schema change a run will make.</summary>
 /// <param name="Kind"><c>created</c>, <c>added</c>, <c>widened</c> or <c>nullable</c>.</param>
