@@ -16,10 +16,13 @@ public sealed record DatasetSettings
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>The modes a dataset can load in; only <c>append</c> is available so far.</summary>
+    /// <summary>The modes a dataset can load in.</summary>
     public static readonly IReadOnlyList<string> Modes = ["append", "upsert", "replace"];
 
-    /// <summary><c>append</c> adds every run's rows.</summary>
+    /// <summary>
+    /// <c>append</c> adds every run's rows; <c>upsert</c> merges them on <see cref="Key"/> (the last row of a file wins
+    /// for a repeated key); <c>replace</c> swaps the whole table for the run's rows.
+    /// </summary>
     public string Mode { get; init; } = "append";
 
     /// <summary>The key columns for <c>upsert</c>.</summary>
@@ -41,6 +44,14 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ColumnSettings>? Columns { get; init; }
 
+    /// <summary>True in <c>upsert</c> mode.</summary>
+    [JsonIgnore]
+    public bool IsUpsert => string.Equals(Mode, "upsert", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True in <c>replace</c> mode.</summary>
+    [JsonIgnore]
+    public bool IsReplace => string.Equals(Mode, "replace", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when invalid rows fail the run instead of being rejected.</summary>
     [JsonIgnore]
     public bool FailOnInvalidRow => string.Equals(OnInvalidRow, "fail", StringComparison.OrdinalIgnoreCase);
@@ -53,9 +64,14 @@ public sealed record DatasetSettings
             return $"mode '{Mode}' is not one of {string.Join(", ", Modes)}.";
         }
 
-        if (!string.Equals(Mode, "append", StringComparison.OrdinalIgnoreCase))
+        if (IsUpsert && Key is not { Count: > 0 })
         {
-            return $"mode '{Mode}' is not available yet; use 'append'.";
+            return "mode 'upsert' needs a key: the columns that identify a row, such as \"key\": [\"id\"].";
+        }
+
+        if (Key is { Count: > 0 } && (Key.Any(string.IsNullOrEmpty) || Key.Distinct(StringComparer.Ordinal).Count() != Key.Count))
+        {
+            return "key must list distinct column names.";
         }
 
         if (OnInvalidRow is not ("reject" or "fail"))

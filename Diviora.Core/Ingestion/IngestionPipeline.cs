@@ -130,6 +130,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         // Dataset columns the file lacks stay null in every staged row.
         var missing = Enumerable.Range(0, columns.Count).Except(target).ToArray();
+        var keyFields = KeyFieldsOf(settings, columns, target);
         await using var writer = await warehouse.OpenStagingAsync(connection, staging, columns, cancellationToken);
         await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id));
         long rows = 0;
@@ -158,6 +159,18 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
                 {
                     invalid = i;
                     break;
+                }
+            }
+
+            if (invalid < 0 && keyFields.Length > 0)
+            {
+                foreach (var field in keyFields)
+                {
+                    if (reader.IsNull(field) || reader[field].IsEmpty)
+                    {
+                        (invalid, violation) = (field, "a key value is required: the dataset merges rows on it.");
+                        break;
+                    }
                 }
             }
 
@@ -198,6 +211,35 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         await writer.CompleteAsync(cancellationToken);
         return new Staged(rows, rejects.Count, rejects.Name, format);
+    }
+
+    /// <summary>For an upsert, the file fields that hold the key; empty in other modes.</summary>
+    /// <exception cref="IngestionDataException">A key column is not in the dataset or not in the file.</exception>
+    private static int[] KeyFieldsOf(DatasetSettings settings, List<DatasetColumn> columns, int[] target)
+    {
+        if (!settings.IsUpsert)
+        {
+            return [];
+        }
+
+        var fields = new int[settings.Key!.Count];
+        for (var k = 0; k < fields.Length; k++)
+        {
+            var column = columns.FindIndex(c => c.Name == settings.Key[k]);
+            if (column < 0)
+            {
+                throw new IngestionDataException(
+                    $"The dataset's key column '{settings.Key[k]}' is not one of its columns ({string.Join(", ", columns.Select(c => $"'{c.Name}'"))}).");
+            }
+
+            fields[k] = Array.IndexOf(target, column);
+            if (fields[k] < 0)
+            {
+                throw new IngestionDataException($"The file has no column '{settings.Key[k]}', which the dataset merges rows on.");
+            }
+        }
+
+        return fields;
     }
 
     /// <summary>The compiled rules for each file column, or null where the settings name none.</summary>
@@ -262,17 +304,41 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             });
         }
 
+        var settings = DatasetSettings.Parse(dataset.Settings);
+        var dialect = warehouse.Dialect;
+        var key = settings.IsUpsert ? settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList() : [];
+        if (settings.IsReplace)
+        {
+            await ExecuteAsync(connection, transaction, dialect.DeleteAll(dataset.TableName), cancellationToken);
+        }
+        else if (settings.IsUpsert)
+        {
+            try
+            {
+                await ExecuteAsync(connection, transaction, dialect.EnsureUniqueKey(dataset.TableName, key), cancellationToken);
+            }
+            catch (DbException e)
+            {
+                throw new IngestionDataException(
+                    $"Dataset '{dataset.Name}' already holds rows that share a key ({string.Join(", ", key.Select(k => k.Name))}), so it cannot merge on it: {e.Message}", e);
+            }
+        }
+
         await using (var append = connection.CreateCommand())
         {
             // Run id and load time are the same for every row: constants of the append, not columns of the staging table.
             append.Transaction = transaction;
-            append.CommandText = warehouse.Dialect.AppendFromStaging(staging, dataset.TableName, plan.Columns);
+            append.CommandText = settings.IsUpsert
+                ? dialect.UpsertFromStaging(staging, dataset.TableName, plan.Columns, key)
+                : dialect.AppendFromStaging(staging, dataset.TableName, plan.Columns);
             append.AddParameter("@run", runId.ToString());
             append.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
             await append.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        dataset.RowCount += staged.Rows;
+        dataset.RowCount = settings.IsUpsert
+            ? await CountAsync(connection, transaction, dialect.CountRows(dataset.TableName), cancellationToken)
+            : settings.IsReplace ? staged.Rows : dataset.RowCount + staged.Rows;
         dataset.UpdatedAt = now;
         run.Status = RunStatus.Succeeded;
         run.RowsRead = staged.Rows + staged.Rejected;
@@ -331,6 +397,14 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         current.Count == planned.Count &&
         current.OrderBy(c => c.Ordinal).Zip(planned)
             .All(p => p.First.PhysicalName == p.Second.PhysicalName && p.First.Type == p.Second.Type && p.First.DateOrder == p.Second.DateOrder);
+
+    private static async Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
     {

@@ -20,6 +20,21 @@ public interface IWarehouseDialect
     /// <summary>Appends every staged row to the dataset table, in staging order, with the run id <c>@run</c> and load time <c>@at</c>.</summary>
     string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns);
 
+    /// <summary>Deletes every row of a dataset table (the first step of a <c>replace</c>, inside its transaction).</summary>
+    string DeleteAll(string table);
+
+    /// <summary>Makes the key columns unique, so upserts can merge on them; fails when rows already repeat a key.</summary>
+    string EnsureUniqueKey(string table, IReadOnlyList<DatasetColumn> key);
+
+    /// <summary>
+    /// Merges the staged rows into the dataset table on the key: for a key staged more than once the last staged row
+    /// wins; a key already in the table has its row updated, with <c>@run</c> and <c>@at</c>.
+    /// </summary>
+    string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key);
+
+    /// <summary>Counts the rows of a dataset table.</summary>
+    string CountRows(string table);
+
     /// <summary>Adds a nullable column to a dataset table.</summary>
     string AddColumn(string table, DatasetColumn column);
 

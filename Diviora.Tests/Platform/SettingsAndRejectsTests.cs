@@ -95,6 +95,38 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Upsert_merges_on_the_key_with_the_last_row_of_a_file_winning()
+    {
+        await PutAsync("customers", """{"mode": "upsert", "key": ["id"]}""");
+
+        var first = await _api.LoadAsync("customers", "id,name\n1,Ada\n2,Bob\n1,Ada L.\n");
+        var second = await _api.LoadAsync("customers", "id,name\n2,Bobby\n3,Cy\n,Nobody\n");
+
+        Assert.Equal("Succeeded", first.GetProperty("status").GetString());
+        Assert.Equal("Succeeded", second.GetProperty("status").GetString());
+        Assert.Equal(1, second.GetProperty("rowsRejected").GetInt64());
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/customers/rows");
+        Assert.Equal(3, rows.GetProperty("total").GetInt64());
+        // Rows stay in the order their winning row was first loaded; an update keeps a row where it was.
+        Assert.Equal("""[{"id":2,"name":"Bobby"},{"id":1,"name":"Ada L."},{"id":3,"name":"Cy"}]""", rows.GetProperty("rows").GetRawText());
+        var rejects = await _api.GetFromJsonAsync<JsonElement>(second.GetProperty("rejects").GetString()!);
+        Assert.Equal("a key value is required: the dataset merges rows on it.", rejects.GetProperty("rejects")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Replace_swaps_the_whole_table_for_the_last_file()
+    {
+        await PutAsync("snapshot", """{"mode": "replace"}""");
+        await _api.LoadAsync("snapshot", "n\n1\n2\n3\n");
+
+        var run = await _api.LoadAsync("snapshot", "n\n4\n");
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/snapshot/rows");
+        Assert.Equal("""{"total":1,"rows":[{"n":4}]}""", rows.GetRawText());
+    }
+
+    [Fact]
     public async Task Settings_are_stored_and_shown_with_the_dataset()
     {
         using var response = await PutAsync("configured", """{"onInvalidRow": "fail", "maxRejectedPercent": 5, "nullTokens": ["NULL", ""]}""");
@@ -107,7 +139,8 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     }
 
     [Theory]
-    [InlineData("""{"mode": "upsert", "key": ["id"]}""", "mode 'upsert' is not available yet")]
+    [InlineData("""{"mode": "upsert"}""", "mode 'upsert' needs a key")]
+    [InlineData("""{"mode": "upsert", "key": ["id", "id"]}""", "key must list distinct column names.")]
     [InlineData("""{"mode": "merge"}""", "mode 'merge' is not one of append, upsert, replace.")]
     [InlineData("""{"onInvalidRow": "ignore"}""", "onInvalidRow 'ignore' is not one of reject, fail.")]
     [InlineData("""{"maxRejectedPercent": 150}""", "maxRejectedPercent must be between 0 and 100")]

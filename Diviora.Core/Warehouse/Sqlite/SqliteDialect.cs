@@ -73,6 +73,31 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
+    public string DeleteAll(string table) => $"DELETE FROM main.{Quote(table)}";
+
+    /// <inheritdoc />
+    public string EnsureUniqueKey(string table, IReadOnlyList<DatasetColumn> key) =>
+        $"CREATE UNIQUE INDEX IF NOT EXISTS main.{Quote(SqlIdentifier.Checked(table + "__key"))} ON {Quote(table)} ({string.Join(", ", key.Select(k => Quote(k.PhysicalName)))})";
+
+    /// <inheritdoc />
+    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key)
+    {
+        var names = string.Join(", ", columns.Select(c => Quote(c.PhysicalName)));
+        var keyNames = string.Join(", ", key.Select(k => Quote(k.PhysicalName)));
+        var updates = string.Join(", ", columns.Where(c => !key.Contains(c)).Select(c => $"{Quote(c.PhysicalName)} = excluded.{Quote(c.PhysicalName)}")
+            .Append($"{Quote(SystemColumns.RunId)} = excluded.{Quote(SystemColumns.RunId)}")
+            .Append($"{Quote(SystemColumns.IngestedAt)} = excluded.{Quote(SystemColumns.IngestedAt)}"));
+        // The WHERE clause also keeps SQLite from reading ON CONFLICT as part of the SELECT.
+        return $"INSERT INTO main.{Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}, {names}) " +
+            $"SELECT @run, @at, {names} FROM temp.{Quote(staging)} " +
+            $"WHERE {Quote(SystemColumns.RowId)} IN (SELECT MAX({Quote(SystemColumns.RowId)}) FROM temp.{Quote(staging)} GROUP BY {keyNames}) " +
+            $"ORDER BY {Quote(SystemColumns.RowId)} ON CONFLICT ({keyNames}) DO UPDATE SET {updates}";
+    }
+
+    /// <inheritdoc />
+    public string CountRows(string table) => $"SELECT COUNT(*) FROM main.{Quote(table)}";
+
+    /// <inheritdoc />
     public string AddColumn(string table, DatasetColumn column) =>
         $"ALTER TABLE {Quote(table)} ADD COLUMN {Quote(column.PhysicalName)} {TypeOf(column.Type)}";
 
