@@ -38,6 +38,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<RawStore>();
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
+        builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
         builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
         builder.Services.AddSingleton<RejectsReader>();
         builder.Services.AddSingleton<DatasetRows>();

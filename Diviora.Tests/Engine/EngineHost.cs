@@ -23,7 +23,7 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<EngineHost> StartAsync(AzuriteServer azurite)
+    public static async Task<EngineHost> StartAsync(AzuriteServer azurite, Func<IPayloadStore, IPayloadStore>? payloads = null)
     {
         var queueName = "ingestion-" + Guid.NewGuid().ToString("N")[..12];
         var directory = Path.Combine(Path.GetTempPath(), "diviora-engine-" + Guid.NewGuid().ToString("N"));
@@ -36,6 +36,11 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Services.AddSingleton(new QueueServiceClient(azurite.ConnectionString));
         builder.AddDivioraCore();
         builder.AddDivioraIngestion();
+        if (payloads is not null)
+        {
+            builder.Services.AddSingleton(sp => payloads(sp.GetRequiredService<RawStore>()));
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         return new EngineHost(host, directory) { QueueName = queueName };

@@ -1,15 +1,15 @@
 using System.IO.Compression;
 using Diviora.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Diviora.Core.Ingestion.Readers;
 
 /// <summary>Opens the right <see cref="IRecordReader"/> for a stored payload: gzip unwrapped, format detected or as given.</summary>
-public sealed class RecordReaders(IPayloadStore payloads)
+public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimits> limits)
 {
     private const int SampleBytes = 64 * 1024;
 
-    /// <summary>The most a gzip payload may expand to; past it the run fails as a possible compression bomb.</summary>
-    public long MaxExpandedBytes { get; init; } = 20L * 1024 * 1024 * 1024;
+    private readonly IngestionLimits _limits = limits.Value;
 
     /// <summary>Opens the payload in <paramref name="blobName"/> for one pass over its records.</summary>
     /// <param name="blobName">The stored payload.</param>
@@ -38,17 +38,19 @@ public sealed class RecordReaders(IPayloadStore payloads)
             switch (format.Kind)
             {
                 case PayloadKind.Delimited:
-                    return (CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader,
-                        rowsChecked ? CsvLimits.RowsChecked : CsvLimits.Default, leaveOpen: false), format);
+                    var csvLimits = new CsvLimits(rowsChecked ? int.MaxValue : _limits.MaxRowChars, _limits.MaxColumns);
+                    return (CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader, csvLimits, leaveOpen: false), format);
                 case PayloadKind.Json or PayloadKind.JsonLines:
                     // JSON names no columns up front: the reader scans once for the keys, then reads the records
                     // from a second stream, opened here (blob streams download lazily) so nothing blocks later.
                     second = await payloads.OpenReadAsync(blobName, cancellationToken);
                     second = compressed ? Decompressed(second) : second;
                     var streams = new Queue<Stream>([stream, second]);
-                    return (JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines), format);
+                    return (JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines,
+                        new JsonReaderLimits(_limits.MaxColumns, _limits.MaxRowChars)), format);
                 default:
-                    return (new OwningRecordReader(ExcelRecordReader.Open(stream, format.Sheet), stream), format);
+                    return (new OwningRecordReader(ExcelRecordReader.Open(stream, format.Sheet,
+                        new ExcelReaderLimits { MaxExpandedBytes = _limits.MaxExpandedBytes, MaxColumns = _limits.MaxColumns }), stream), format);
             }
         }
         catch (InvalidDataException e)
@@ -63,7 +65,7 @@ public sealed class RecordReaders(IPayloadStore payloads)
         }
     }
 
-    private ExpansionLimitStream Decompressed(Stream stream) => new ExpansionLimitStream(new GZipStream(stream, CompressionMode.Decompress), MaxExpandedBytes);
+    private ExpansionLimitStream Decompressed(Stream stream) => new(new GZipStream(stream, CompressionMode.Decompress), _limits.MaxExpandedBytes);
 
     private static async Task DisposeAsync(Stream first, Stream? second)
     {
