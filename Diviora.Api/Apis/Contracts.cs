@@ -34,12 +34,15 @@ public sealed record DatasetResponse(
 {
     public static DatasetResponse From(Dataset dataset) => new(
         dataset.Name, dataset.RowCount, dataset.UpdatedAt,
-        [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable))],
+        [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable, c.Precision, c.Scale))],
         DatasetSettings.Parse(dataset.Settings));
 }
 
-/// <summary>One column: its name as in the file, its type, and whether it holds empty values.</summary>
-public sealed record ColumnResponse(string Name, string Type, bool Nullable);
+/// <summary>One column: its name as in the file, its type, whether it holds empty values, and a decimal's precision and scale.</summary>
+public sealed record ColumnResponse(
+    string Name, string Type, bool Nullable,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? Precision,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? Scale);
 
 /// <summary>One change a run made to a dataset's schema.</summary>
 public sealed record SchemaChangeResponse(Guid RunId, DateTime At, string Kind, string Column, string Description);

@@ -22,6 +22,12 @@ public sealed class DatasetColumn
 
     public bool Nullable { get; set; }
 
+    /// <summary>For a decimal column, the most digits a loaded value has; null for other types.</summary>
+    public int? Precision { get; set; }
+
+    /// <summary>For a decimal column, the most digits after the point a loaded value has.</summary>
+    public int? Scale { get; set; }
+
     /// <summary>For a date or timestamp column read from <c>03/04/2024</c>-style text, which number is the day.</summary>
     public DateOrder DateOrder { get; set; }
 }

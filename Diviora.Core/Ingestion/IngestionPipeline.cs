@@ -91,7 +91,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         {
             columns.Add(new InferredColumn(
                 rules[i]?.RenamedName ?? names[i], inference[i].Result, inference[i].Nullable, inference[i].HasValues,
-                ColumnValues.Parse(rules[i]?.Settings.Type), inference[i].DateOrder));
+                ColumnValues.Parse(rules[i]?.Settings.Type), inference[i].DateOrder, inference[i].DecimalShape));
         }
 
         return columns;
@@ -389,7 +389,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         foreach (var column in dataset.Columns)
         {
             var after = plan.Columns.Single(c => c.PhysicalName == column.PhysicalName);
-            (column.Type, column.Nullable, column.DateOrder) = (after.Type, after.Nullable, after.DateOrder);
+            (column.Type, column.Nullable, column.DateOrder, column.Precision, column.Scale) = (after.Type, after.Nullable, after.DateOrder, after.Precision, after.Scale);
         }
     }
 

@@ -37,6 +37,8 @@ public sealed class UploadToRowsTests(PlatformFixture platform)
         Assert.Equal(3, dataset.GetProperty("rowCount").GetInt64());
         var columns = dataset.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("name")}:{c.GetProperty("type")}").ToArray();
         Assert.Equal(["id:integer", "name:text", "zip:text", "amount:decimal", "active:boolean", "joined:date", "Contact Phone Number:text", "note:text"], columns);
+        var amount = dataset.GetProperty("columns")[3];
+        Assert.Equal((4, 2), (amount.GetProperty("precision").GetInt32(), amount.GetProperty("scale").GetInt32()));
 
         var page = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/people/rows?offset=0&limit=100");
         Assert.Equal(3, page.GetProperty("total").GetInt64());

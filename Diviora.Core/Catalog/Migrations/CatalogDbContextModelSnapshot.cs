@@ -89,6 +89,12 @@ namespace Diviora.Core.Catalog.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Precision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Scale")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)

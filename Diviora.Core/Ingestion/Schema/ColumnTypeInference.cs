@@ -17,6 +17,8 @@ public sealed class ColumnTypeInference
     private bool _date = true;
     private bool _timestamp = true;
     private bool _sawValue;
+    private int _wholeDigits;
+    private int _scale;
     private bool _slashDate = true;
     private readonly DateOrderInference _slashDates = new();
 
@@ -60,6 +62,13 @@ public sealed class ColumnTypeInference
             var isDecimal = ColumnValues.IsDecimal(value);
             _decimal &= isDecimal;
             _double &= isDecimal || DoubleText.IsDouble(value);
+            if (isDecimal)
+            {
+                var digits = value[0] == '-' ? value[1..] : value;
+                var point = digits.IndexOf('.');
+                _wholeDigits = Math.Max(_wholeDigits, point < 0 ? digits.Length : point);
+                _scale = Math.Max(_scale, point < 0 ? 0 : digits.Length - point - 1);
+            }
         }
 
         if (_slashDate)
@@ -86,6 +95,9 @@ public sealed class ColumnTypeInference
     /// could be read either way stays text: guessing would silently swap days and months.
     /// </summary>
     public DateOrder DateOrder => Result is ColumnType.Date or ColumnType.Timestamp && !_date && !_timestamp ? _slashDates.Result : DateOrder.None;
+
+    /// <summary>For a decimal column, the most digits a value has (precision) and the most after the point (scale).</summary>
+    public (int Precision, int Scale)? DecimalShape => Result == ColumnType.Decimal ? (_wholeDigits + _scale, _scale) : null;
 
     /// <summary>The narrowest type every value seen so far fits.</summary>
     public ColumnType Result => !_sawValue ? ColumnType.Text

@@ -84,6 +84,17 @@ public sealed class SchemaPlan
                     }
                 }
 
+                if (column.Type == ColumnType.Decimal && file.Decimal is { } shape)
+                {
+                    var (precision, scale) = (Math.Max(column.Precision ?? 0, shape.Precision), Math.Max(column.Scale ?? 0, shape.Scale));
+                    if (column.Precision is { } before && (precision, scale) != (before, column.Scale ?? 0))
+                    {
+                        changes.Add(new PlannedChange("widened", column, $"decimal({before},{column.Scale}) to decimal({precision},{scale})", column.Type));
+                    }
+
+                    (column.Precision, column.Scale) = (precision, scale);
+                }
+
                 if (file.Nullable && !column.Nullable)
                 {
                     column.Nullable = true;
@@ -100,6 +111,8 @@ public sealed class SchemaPlan
                 PhysicalName = Unique(ColumnNaming.PhysicalNames([file.Name])[0], physical),
                 Type = file.Declared ?? file.Type,
                 DateOrder = file.Declared is null ? file.DateOrder : DateOrder.None,
+                Precision = (file.Declared ?? file.Type) == ColumnType.Decimal ? file.Decimal?.Precision : null,
+                Scale = (file.Declared ?? file.Type) == ColumnType.Decimal ? file.Decimal?.Scale : null,
                 // Rows loaded before this column existed have no value for it.
                 Nullable = file.Nullable || !isFirst,
             };
@@ -152,6 +165,8 @@ public sealed class SchemaPlan
         Type = c.Type,
         Nullable = c.Nullable,
         DateOrder = c.DateOrder,
+        Precision = c.Precision,
+        Scale = c.Scale,
     };
 }
 
@@ -162,8 +177,10 @@ public sealed class SchemaPlan
 /// <param name="HasValues">Whether it holds any value at all; a column of nulls widens nothing.</param>
 /// <param name="Declared">The type the dataset's settings declare for it, if any.</param>
 /// <param name="DateOrder">For dates written like <c>03/04/2024</c>, which number is the day.</param>
+/// <param name="Decimal">For a decimal column, its precision and scale.</param>
 public sealed record InferredColumn(
-    string Name, ColumnType Type, bool Nullable, bool HasValues, ColumnType? Declared = null, DateOrder DateOrder = DateOrder.None);
+    string Name, ColumnType Type, bool Nullable, bool HasValues, ColumnType? Declared = null, DateOrder DateOrder = DateOrder.None,
+    (int Precision, int Scale)? Decimal = null);
 
 /// <summary>A schema change a run will make.</summary>
 /// <param name="Kind"><c>created</c>, <c>added</c>, <c>widened</c> or <c>nullable</c>.</param>
