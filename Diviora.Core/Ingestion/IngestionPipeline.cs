@@ -36,7 +36,20 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
         var options = RunOptions.Parse(run.Options);
-        var plan = SchemaPlan.For(existing, await InferColumnsAsync(run, options, cancellationToken));
+        List<InferredColumn> inferredColumns;
+        try
+        {
+            inferredColumns = await InferColumnsAsync(run, options, cancellationToken);
+        }
+        catch (IngestionDataException e) when (e.InnerException is System.Text.DecoderFallbackException && options.Encoding is null)
+        {
+            // The sample read as UTF-8 but later bytes do not: the usual sign of a Windows-1252 export whose first
+            // accented character comes late. Both passes then read the file as Windows-1252.
+            options = options with { Encoding = "windows-1252" };
+            inferredColumns = await InferColumnsAsync(run, options, cancellationToken);
+        }
+
+        var plan = SchemaPlan.For(existing, inferredColumns);
         var inferred = Stopwatch.GetTimestamp();
 
         var staging = "stage_" + runId.ToString("N");

@@ -36,6 +36,21 @@ public sealed class FormatTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_windows_1252_file_whose_first_accent_comes_after_the_sample_is_still_read()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var text = "id,name\n" + string.Concat(Enumerable.Range(1, 8000).Select(i => $"{i},plain name {i}\n")) + "8001,Zoë\n";
+
+        using var upload = await _api.UploadAsync("late-accent", Encoding.GetEncoding(1252).GetBytes(text), "late.csv");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("csv (',', windows-1252)", run.GetProperty("format").GetString());
+        var last = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/late-accent/rows?offset=8000&limit=1");
+        Assert.Equal("Zoë", last.GetProperty("rows")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_tsv_file_is_read_as_tab_delimited()
     {
         using var upload = await _api.UploadAsync("tabbed", "id\tname, with comma\n1\tx, y\n", "data.tsv");
