@@ -36,13 +36,23 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? MaxRejectedPercent { get; init; }
 
-    /// <summary>Values read as null besides an empty unquoted field, compared exactly (for example <c>NULL</c>, <c>N/A</c>).</summary>
+    /// <summary>The null tokens of a dataset that sets none.</summary>
+    public static readonly IReadOnlyList<string> DefaultNullTokens = ["NULL", "null", "N/A", "NaN"];
+
+    /// <summary>
+    /// Values read as null besides an empty unquoted field, compared exactly; <see cref="DefaultNullTokens"/> when
+    /// not set, none when set to an empty list.
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? NullTokens { get; init; }
 
     /// <summary>Per-column types, rules and transforms, matched to file columns by <see cref="ColumnSettings.Name"/>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ColumnSettings>? Columns { get; init; }
+
+    /// <summary>The null tokens in force.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> EffectiveNullTokens => NullTokens ?? DefaultNullTokens;
 
     /// <summary>True in <c>upsert</c> mode.</summary>
     [JsonIgnore]

@@ -67,7 +67,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     private async Task<List<InferredColumn>> InferColumnsAsync(Run run, FormatOptions options, CancellationToken cancellationToken)
     {
         var settings = DatasetSettings.Parse(run.Dataset.Settings);
-        var nullTokens = settings.NullTokens?.ToArray() ?? [];
+        string[] nullTokens = [.. settings.EffectiveNullTokens];
         var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: false, cancellationToken);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
@@ -121,7 +121,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         DbConnection connection, Run run, FormatOptions options, SchemaPlan plan, string staging, CancellationToken cancellationToken)
     {
         var settings = DatasetSettings.Parse(run.Dataset.Settings);
-        var nullTokens = settings.NullTokens?.ToArray() ?? [];
+        string[] nullTokens = [.. settings.EffectiveNullTokens];
         var columns = plan.Columns;
         var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: true, cancellationToken);
         using var _ = reader;

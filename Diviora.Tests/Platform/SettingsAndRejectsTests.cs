@@ -127,6 +127,20 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Null_tokens_are_null_by_default_and_values_when_the_dataset_says_so()
+    {
+        await PutAsync("literal-tokens", """{"nullTokens": []}""");
+
+        await _api.LoadAsync("default-tokens", "n\n1\nNULL\nN/A\n3\n");
+        await _api.LoadAsync("literal-tokens", "n\n1\nNULL\n");
+
+        var typed = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/default-tokens/rows");
+        var literal = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/literal-tokens/rows");
+        Assert.Equal("""[{"n":1},{"n":null},{"n":null},{"n":3}]""", typed.GetProperty("rows").GetRawText());
+        Assert.Equal("""[{"n":"1"},{"n":"NULL"}]""", literal.GetProperty("rows").GetRawText());
+    }
+
+    [Fact]
     public async Task Settings_are_stored_and_shown_with_the_dataset()
     {
         using var response = await PutAsync("configured", """{"onInvalidRow": "fail", "maxRejectedPercent": 5, "nullTokens": ["NULL", ""]}""");
