@@ -12,9 +12,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Diviora.Core.Ingestion;
 
 /// <summary>
-/// Loads one run's payload: reads it once to infer the schema (first run of a dataset), streams it again into a
-/// staging table, then appends the staged rows and records the run's success in one transaction.
-/// A failure at any point leaves the dataset exactly as it was.
+/// Loads one run's payload: reads it once to infer its columns and plan the dataset's schema, streams it again
+/// through the column rules into a staging table, then changes the schema, loads the staged rows and records the
+/// run's success in one transaction. A failure at any point leaves the dataset exactly as it was.
 /// </summary>
 public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders readers, IRejectsStore rejectsStore, TimeProvider time)
 {
@@ -58,9 +58,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         var stagedAt = Stopwatch.GetTimestamp();
         var timings = (Infer: Stopwatch.GetElapsedTime(started, inferred), Stage: Stopwatch.GetElapsedTime(inferred, stagedAt));
         await AppendAsync(connection, runId, attempt, existing, plan, staging, staged, ingestedAt, timings, cancellationToken);
-        var appended = Stopwatch.GetTimestamp();
-        return new LoadResult(staged.Rows, staged.Rejected, Stopwatch.GetElapsedTime(started, inferred),
-            Stopwatch.GetElapsedTime(inferred, stagedAt), Stopwatch.GetElapsedTime(stagedAt, appended));
+        return new LoadResult(staged.Rows, staged.Rejected, timings.Infer, timings.Stage, Stopwatch.GetElapsedTime(stagedAt));
     }
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
@@ -83,15 +81,16 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         {
             for (var i = 0; i < inference.Length; i++)
             {
-                var isNull = reader.IsNull(i) || IsNullToken(reader[i], nullTokens);
+                var value = reader[i];
+                var isNull = reader.IsNull(i) || IsNullToken(value, nullTokens);
                 if (rules[i] is not { } rule)
                 {
-                    inference[i].Observe(reader[i], isNull);
+                    inference[i].Observe(value, isNull);
                     continue;
                 }
 
                 // Types are inferred from values as the rules leave them; a value the rules refuse will be rejected.
-                var result = rule.Apply(reader[i], isNull, buffer);
+                var result = rule.Apply(value, isNull, buffer);
                 if (result.IsValid)
                 {
                     inference[i].Observe(result.Value, result.IsNull);
@@ -158,17 +157,18 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             string? violation = null;
             for (var i = 0; i < target.Length; i++)
             {
-                var isNull = reader.IsNull(i) || (nullTokens.Length > 0 && IsNullToken(reader[i], nullTokens));
+                var field = reader[i];
+                var isNull = reader.IsNull(i) || IsNullToken(field, nullTokens);
                 if (rules[i] is { } rule)
                 {
-                    var result = rule.Apply(reader[i], isNull, buffer);
+                    var result = rule.Apply(field, isNull, buffer);
                     if (!result.IsValid || !ColumnValues.TryWrite(types[i], result.Value, result.IsNull, writer, target[i], orders[i]))
                     {
                         (invalid, violation) = (i, result.Violation);
                         break;
                     }
                 }
-                else if (!ColumnValues.TryWrite(types[i], reader[i], isNull, writer, target[i], orders[i]))
+                else if (!ColumnValues.TryWrite(types[i], field, isNull, writer, target[i], orders[i]))
                 {
                     invalid = i;
                     break;
@@ -179,7 +179,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             {
                 foreach (var field in keyFields)
                 {
-                    if (reader.IsNull(field) || reader[field].IsEmpty)
+                    if (reader.IsNull(field) || reader[field].IsEmpty || IsNullToken(reader[field], nullTokens))
                     {
                         (invalid, violation) = (field, "a key value is required: the dataset merges rows on it.");
                         break;
