@@ -25,7 +25,10 @@ public sealed record DatasetSettings
     /// </summary>
     public string Mode { get; init; } = "append";
 
-    /// <summary>The key columns for <c>upsert</c>.</summary>
+    /// <summary>
+    /// The columns that identify a row: <c>upsert</c> merges on them, and <c>append</c> with a key rejects a row
+    /// whose key is already loaded or repeats in the file.
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Key { get; init; }
 
@@ -57,6 +60,10 @@ public sealed record DatasetSettings
     /// <summary>True in <c>upsert</c> mode.</summary>
     [JsonIgnore]
     public bool IsUpsert => string.Equals(Mode, "upsert", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when rows must have unique keys: upsert, or append with a key.</summary>
+    [JsonIgnore]
+    public bool HasKey => Key is { Count: > 0 } && !IsReplace;
 
     /// <summary>True in <c>replace</c> mode.</summary>
     [JsonIgnore]

@@ -181,7 +181,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
                 {
                     if (reader.IsNull(field) || reader[field].IsEmpty || IsNullToken(reader[field], nullTokens))
                     {
-                        (invalid, violation) = (field, "a key value is required: the dataset merges rows on it.");
+                        (invalid, violation) = (field, "a key value is required: the dataset identifies rows by it.");
                         break;
                     }
                 }
@@ -194,7 +194,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
                     writer.WriteNull(absent);
                 }
 
-                writer.EndRow();
+                writer.EndRow(reader.RowNumber);
                 rows++;
                 continue;
             }
@@ -210,6 +210,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             await rejects.AddAsync(reader.RowNumber, column.Name, value.AsMemory(), reason, cancellationToken);
         }
 
+        await writer.CompleteAsync(cancellationToken);
+        if (settings.HasKey && !settings.IsUpsert)
+        {
+            rows -= await RejectDuplicateKeysAsync(connection, run, settings, plan, staging, rejects, cancellationToken);
+        }
+
         await rejects.CompleteAsync();
         var read = rows + rejects.Count;
         if (settings.MaxRejectedPercent is { } limit && read > 0 && rejects.Count * 100.0 / read > limit)
@@ -222,15 +228,51 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             };
         }
 
-        await writer.CompleteAsync(cancellationToken);
         return new Staged(rows, rejects.Count, rejects.Name, format);
     }
 
-    /// <summary>For an upsert, the file fields that hold the key; empty in other modes.</summary>
+    /// <summary>
+    /// For an append with a key: moves staged rows whose key is already loaded, or repeats an earlier row of the
+    /// file, from staging to the rejects. The first row of a key wins; upserts let the last win instead.
+    /// </summary>
+    /// <returns>How many rows were moved.</returns>
+    private async Task<long> RejectDuplicateKeysAsync(
+        DbConnection connection, Run run, DatasetSettings settings, SchemaPlan plan, string staging, RejectsWriter rejects,
+        CancellationToken cancellationToken)
+    {
+        var key = settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList();
+        var duplicates = new List<(long RowId, long SourceRow, string Key)>();
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = warehouse.Dialect.SelectDuplicateKeys(staging, run.Dataset.TableName, key, tableExists: run.Dataset.Columns.Count > 0);
+            await using var found = await select.ExecuteReaderAsync(cancellationToken);
+            while (await found.ReadAsync(cancellationToken))
+            {
+                var values = Enumerable.Range(0, key.Count).Select(k => Convert.ToString(found.GetValue(2 + k), CultureInfo.InvariantCulture));
+                duplicates.Add((found.GetInt64(0), found.GetInt64(1), string.Join(", ", values)));
+            }
+        }
+
+        var keyNames = string.Join(", ", key.Select(k => k.Name));
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = warehouse.Dialect.DeleteStagedRow(staging);
+        var row = delete.AddParameter("@row", 0L);
+        foreach (var duplicate in duplicates)
+        {
+            row.Value = duplicate.RowId;
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+            await rejects.AddAsync(duplicate.SourceRow, keyNames, duplicate.Key.AsMemory(),
+                $"duplicate key: {keyNames} '{Shorten(duplicate.Key)}' is already loaded or appears earlier in the file.", cancellationToken);
+        }
+
+        return duplicates.Count;
+    }
+
+    /// <summary>For a dataset with a key, the file fields that hold it; empty otherwise.</summary>
     /// <exception cref="IngestionDataException">A key column is not in the dataset or not in the file.</exception>
     private static int[] KeyFieldsOf(DatasetSettings settings, List<DatasetColumn> columns, int[] target)
     {
-        if (!settings.IsUpsert)
+        if (!settings.HasKey)
         {
             return [];
         }
@@ -319,12 +361,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         var settings = DatasetSettings.Parse(dataset.Settings);
         var dialect = warehouse.Dialect;
-        var key = settings.IsUpsert ? settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList() : [];
+        var key = settings.HasKey ? settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList() : [];
         if (settings.IsReplace)
         {
             await ExecuteAsync(connection, transaction, dialect.DeleteAll(dataset.TableName), cancellationToken);
         }
-        else if (settings.IsUpsert)
+        else if (settings.HasKey)
         {
             try
             {

@@ -16,8 +16,8 @@ public interface IStagingWriter : IAsyncDisposable
     /// <summary>Sets column <paramref name="column"/> of the current row to text (copied before the call returns).</summary>
     void WriteText(int column, ReadOnlySpan<char> value);
 
-    /// <summary>Stores the current row and starts the next.</summary>
-    void EndRow();
+    /// <summary>Stores the current row, remembering the row number it had in the payload, and starts the next.</summary>
+    void EndRow(long sourceRow);
 
     /// <summary>Makes every written row part of the staging table.</summary>
     Task CompleteAsync(CancellationToken cancellationToken);

@@ -32,6 +32,15 @@ public interface IWarehouseDialect
     /// </summary>
     string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key);
 
+    /// <summary>
+    /// Selects the staged rows (row id, payload row number, key values) whose key an earlier staged row or a row
+    /// already in the table has: the duplicates an append with a key rejects.
+    /// </summary>
+    string SelectDuplicateKeys(string staging, string table, IReadOnlyList<DatasetColumn> key, bool tableExists);
+
+    /// <summary>Removes one staged row, <c>@row</c>.</summary>
+    string DeleteStagedRow(string staging);
+
     /// <summary>Counts the rows of a dataset table.</summary>
     string CountRows(string table);
 

@@ -6,6 +6,9 @@ public static class SystemColumns
     /// <summary>An ascending row id: the order rows were loaded in, which is file order within a run.</summary>
     public const string RowId = "_row_id";
 
+    /// <summary>In a staging table only: the row's number in the payload, for rejects found after staging.</summary>
+    public const string SourceRow = "_source_row";
+
     /// <summary>The run that loaded the row.</summary>
     public const string RunId = "_run_id";
 

@@ -23,7 +23,7 @@ public sealed class SqliteDialectTests
     {
         var sql = _dialect.InsertStagingRow("stage_1", [Column("a", ColumnType.Text), Column("b", ColumnType.Text)]);
 
-        Assert.Equal("INSERT INTO \"stage_1\" (\"a\", \"b\") VALUES (?1, ?2)", sql);
+        Assert.Equal("INSERT INTO \"stage_1\" (\"a\", \"b\", \"_source_row\") VALUES (?1, ?2, ?3)", sql);
     }
 
     [Fact]

@@ -110,7 +110,25 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
         // Rows stay in the order their winning row was first loaded; an update keeps a row where it was.
         Assert.Equal("""[{"id":2,"name":"Bobby"},{"id":1,"name":"Ada L."},{"id":3,"name":"Cy"}]""", rows.GetProperty("rows").GetRawText());
         var rejects = await _api.GetFromJsonAsync<JsonElement>(second.GetProperty("rejects").GetString()!);
-        Assert.Equal("a key value is required: the dataset merges rows on it.", rejects.GetProperty("rejects")[0].GetProperty("reason").GetString());
+        Assert.Equal("a key value is required: the dataset identifies rows by it.", rejects.GetProperty("rejects")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Append_with_a_key_rejects_rows_whose_key_is_loaded_or_repeats()
+    {
+        await PutAsync("orders-once", """{"key": ["id"]}""");
+
+        var first = await _api.LoadAsync("orders-once", "id,v\n1,a\n2,b\n1,c\n");
+        var second = await _api.LoadAsync("orders-once", "id,v\n2,x\n3,y\n");
+
+        Assert.Equal((2L, 1L), (first.GetProperty("rowsLoaded").GetInt64(), first.GetProperty("rowsRejected").GetInt64()));
+        Assert.Equal((1L, 1L), (second.GetProperty("rowsLoaded").GetInt64(), second.GetProperty("rowsRejected").GetInt64()));
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/orders-once/rows");
+        Assert.Equal("""[{"id":1,"v":"a"},{"id":2,"v":"b"},{"id":3,"v":"y"}]""", rows.GetProperty("rows").GetRawText());
+        var rejects = await _api.GetFromJsonAsync<JsonElement>(second.GetProperty("rejects").GetString()!);
+        Assert.Equal(
+            """{"rowNumber":1,"column":"id","value":"2","reason":"duplicate key: id '2' is already loaded or appears earlier in the file."}""",
+            rejects.GetProperty("rejects")[0].GetRawText());
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public sealed class SqliteDialect : IWarehouseDialect
     public string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns)
     {
         var sql = new StringBuilder().Append("CREATE TEMP TABLE ").Append(Quote(staging)).Append(" (")
-            .Append(Quote(SystemColumns.RowId)).Append(" INTEGER PRIMARY KEY");
+            .Append(Quote(SystemColumns.RowId)).Append(" INTEGER PRIMARY KEY, ")
+            .Append(Quote(SystemColumns.SourceRow)).Append(" INTEGER NOT NULL");
         foreach (var column in columns)
         {
             sql.Append(", ").Append(Quote(column.PhysicalName)).Append(' ').Append(TypeOf(column.Type));
@@ -54,23 +55,40 @@ public sealed class SqliteDialect : IWarehouseDialect
             $"SELECT @run, @at{names} FROM temp.{Quote(staging)} ORDER BY {Quote(SystemColumns.RowId)}";
     }
 
-    /// <summary>Inserts one staged row, its values bound by position (<c>?1</c>, <c>?2</c>, ...) in column order.</summary>
+    /// <summary>
+    /// Inserts one staged row, its values bound by position (<c>?1</c>, <c>?2</c>, ...) in column order, and its
+    /// payload row number last.
+    /// </summary>
     public string InsertStagingRow(string staging, IReadOnlyList<DatasetColumn> columns)
     {
         var sql = new StringBuilder().Append("INSERT INTO ").Append(Quote(staging)).Append(" (");
         for (var i = 0; i < columns.Count; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(Quote(columns[i].PhysicalName));
+            sql.Append(Quote(columns[i].PhysicalName)).Append(", ");
         }
 
-        sql.Append(") VALUES (");
-        for (var i = 0; i < columns.Count; i++)
+        sql.Append(Quote(SystemColumns.SourceRow)).Append(") VALUES (");
+        for (var i = 0; i <= columns.Count; i++)
         {
             sql.Append(i == 0 ? "?" : ", ?").Append(i + 1);
         }
 
         return sql.Append(')').ToString();
     }
+
+    /// <inheritdoc />
+    public string SelectDuplicateKeys(string staging, string table, IReadOnlyList<DatasetColumn> key, bool tableExists)
+    {
+        var keyNames = string.Join(", ", key.Select(k => Quote(k.PhysicalName)));
+        var sameKey = string.Join(" AND ", key.Select(k => $"t.{Quote(k.PhysicalName)} = s.{Quote(k.PhysicalName)}"));
+        var inTable = tableExists ? $"EXISTS (SELECT 1 FROM main.{Quote(table)} t WHERE {sameKey}) OR " : "";
+        return $"SELECT s.{Quote(SystemColumns.RowId)}, s.{Quote(SystemColumns.SourceRow)}, {string.Join(", ", key.Select(k => $"s.{Quote(k.PhysicalName)}"))} " +
+            $"FROM temp.{Quote(staging)} s WHERE {inTable}s.{Quote(SystemColumns.RowId)} NOT IN " +
+            $"(SELECT MIN({Quote(SystemColumns.RowId)}) FROM temp.{Quote(staging)} GROUP BY {keyNames}) ORDER BY s.{Quote(SystemColumns.RowId)}";
+    }
+
+    /// <inheritdoc />
+    public string DeleteStagedRow(string staging) => $"DELETE FROM temp.{Quote(staging)} WHERE {Quote(SystemColumns.RowId)} = @row";
 
     /// <inheritdoc />
     public string DeleteAll(string table) => $"DELETE FROM main.{Quote(table)}";

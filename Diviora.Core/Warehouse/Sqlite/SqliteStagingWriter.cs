@@ -16,11 +16,14 @@ internal sealed class SqliteStagingWriter : IStagingWriter
     private readonly sqlite3_stmt _insert;
     private bool _completed;
 
-    private SqliteStagingWriter(SqliteConnection connection, SqliteTransaction transaction, sqlite3_stmt insert)
+    private readonly int _sourceRowIndex;
+
+    private SqliteStagingWriter(SqliteConnection connection, SqliteTransaction transaction, sqlite3_stmt insert, int columnCount)
     {
         _connection = connection;
         _transaction = transaction;
         _insert = insert;
+        _sourceRowIndex = columnCount + 1;
     }
 
     public static async Task<SqliteStagingWriter> OpenAsync(
@@ -42,7 +45,7 @@ internal sealed class SqliteStagingWriter : IStagingWriter
             throw new SqliteException($"Preparing the staging insert failed: {message}", result);
         }
 
-        return new SqliteStagingWriter(connection, transaction, insert);
+        return new SqliteStagingWriter(connection, transaction, insert, columns.Count);
     }
 
     public void WriteNull(int column) => Check(raw.sqlite3_bind_null(_insert, column + 1));
@@ -51,8 +54,9 @@ internal sealed class SqliteStagingWriter : IStagingWriter
 
     public void WriteText(int column, ReadOnlySpan<char> value) => Check(raw.sqlite3_bind_text16(_insert, column + 1, value));
 
-    public void EndRow()
+    public void EndRow(long sourceRow)
     {
+        Check(raw.sqlite3_bind_int64(_insert, _sourceRowIndex, sourceRow));
         var result = raw.sqlite3_step(_insert);
         raw.sqlite3_reset(_insert);
         if (result != raw.SQLITE_DONE)
