@@ -101,9 +101,9 @@ public sealed record DatasetSettings
             return $"maxRejectedPercent must be between 0 and 100; it was {MaxRejectedPercent}.";
         }
 
-        if (NullTokens?.Any(t => t is null) == true)
+        if (NullTokens?.Any(t => t is null || t.Length > 32) == true)
         {
-            return "nullTokens must be strings.";
+            return "nullTokens must be strings of at most 32 characters.";
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

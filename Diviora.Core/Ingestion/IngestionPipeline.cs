@@ -20,6 +20,9 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 {
     private const int MaxValueInError = 100;
 
+    /// <summary>Null tokens longer than this are not matched; no sensible token is that long.</summary>
+    private const int MaxNullTokenLength = 32;
+
     /// <summary>Loads run <paramref name="runId"/>, which this worker marked Running as attempt <paramref name="attempt"/>.</summary>
     /// <returns>The number of rows loaded and how long each stage took.</returns>
     /// <exception cref="IngestionDataException">The payload is malformed or does not fit the dataset.</exception>
@@ -317,6 +320,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
     private static bool IsNullToken(ReadOnlySpan<char> value, string[] tokens)
     {
+        // Runs for every field: most values are longer than any token, or empty (already null).
+        if (value.Length is 0 or > MaxNullTokenLength)
+        {
+            return false;
+        }
+
         foreach (var token in tokens)
         {
             if (value.SequenceEqual(token))

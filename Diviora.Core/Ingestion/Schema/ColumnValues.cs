@@ -160,8 +160,8 @@ public static class ColumnValues
             case ColumnType.Boolean when IsBoolean(value):
                 writer.WriteInteger(column, (value[0] | 0x20) == 't' ? 1 : 0);
                 return true;
-            case ColumnType.Integer when IsInteger(value):
-                writer.WriteInteger(column, long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+            case ColumnType.Integer when TryParseInteger(value, out var integer):
+                writer.WriteInteger(column, integer);
                 return true;
             case ColumnType.Decimal when IsDecimal(value):
             case ColumnType.Date when IsDate(value):
@@ -290,6 +290,25 @@ public static class ColumnValues
         }
 
         return OffsetTimestampText.TryCanonical(value, destination, out written);
+    }
+
+    /// <summary>Checks the integer form and computes its value in one pass (at most 18 digits cannot overflow).</summary>
+    private static bool TryParseInteger(ReadOnlySpan<char> value, out long result)
+    {
+        result = 0;
+        if (!IsInteger(value))
+        {
+            return false;
+        }
+
+        var negative = value[0] == '-';
+        foreach (var c in negative ? value[1..] : value)
+        {
+            result = (result * 10) + (c - '0');
+        }
+
+        result = negative ? -result : result;
+        return true;
     }
 
     private static bool IsDigits(ReadOnlySpan<char> span) => !span.ContainsAnyExceptInRange('0', '9');

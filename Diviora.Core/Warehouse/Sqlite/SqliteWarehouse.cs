@@ -35,7 +35,7 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
     /// <inheritdoc />
     public async Task<IStagingWriter> OpenStagingAsync(
         DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken) =>
-        await SqliteStagingWriter.OpenAsync((SqliteConnection)connection, _dialect, staging, columns, cancellationToken);
+        new PipelinedStagingWriter(await SqliteStagingWriter.OpenAsync((SqliteConnection)connection, _dialect, staging, columns, cancellationToken), columns.Count);
 
     /// <inheritdoc />
     public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)
