@@ -18,8 +18,6 @@ public static class SystemColumns
     /// <summary>The reserved names, for messages.</summary>
     public const string Names = "_row_id, _run_id, _ingested_at";
 
-    /// <summary>True when a file column would take the name of one of these (in any letter case).</summary>
-    public static bool IsReserved(string name) =>
-        name.Equals(RowId, StringComparison.OrdinalIgnoreCase) || name.Equals(RunId, StringComparison.OrdinalIgnoreCase) ||
-        name.Equals(IngestedAt, StringComparison.OrdinalIgnoreCase);
+    /// <summary>True for a name in Diviora's own namespace: every name that starts with <c>_</c>.</summary>
+    public static bool IsReserved(string name) => name.StartsWith('_');
 }

@@ -83,11 +83,14 @@ public sealed class ColumnNamingTests
     }
 
     [Fact]
-    public void Refuses_a_file_column_named_like_one_of_diviora_own()
+    public void Refuses_a_file_column_in_diviora_own_namespace_and_says_how_to_rename_it()
     {
-        var error = Assert.Throws<IngestionDataException>(() => SchemaPlan.For([], [new("_RUN_ID", ColumnType.Text, false, true)]));
+        var error = Assert.Throws<IngestionDataException>(() => SchemaPlan.For([], [new("_id", ColumnType.Text, false, true)]));
 
-        Assert.Equal("The file has a column named '_RUN_ID', which is one of Diviora's own columns (_row_id, _run_id, _ingested_at). Rename it and upload again.", error.Message);
+        Assert.Equal(
+            "The file has a column named '_id', but names starting with '_' are Diviora's own (_row_id, _run_id, _ingested_at). " +
+            "Rename it in the file, or in the dataset's settings: {\"columns\": [{\"name\": \"_id\", \"rename\": \"id\"}]}.",
+            error.Message);
     }
 
     private static string[] Describe(IEnumerable<DatasetColumn> columns) =>

@@ -159,6 +159,24 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_column_in_diviora_namespace_fails_until_the_dataset_renames_it()
+    {
+        const string export = "[{\"_id\": \"a1\", \"name\": \"Ada\"}]";
+        using var refused = await _api.UploadAsync("mongo-export", export, "export.json");
+        var failed = await _api.WaitForRunAsync(refused.Headers.Location!.ToString());
+
+        await PutAsync("mongo-export", """{"columns": [{"name": "_id", "rename": "id"}]}""");
+        using var accepted = await _api.UploadAsync("mongo-export", export, "export.json");
+        var loaded = await _api.WaitForRunAsync(accepted.Headers.Location!.ToString());
+
+        Assert.Equal("Failed", failed.GetProperty("status").GetString());
+        Assert.Contains("\"rename\": \"id\"", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Succeeded", loaded.GetProperty("status").GetString());
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/mongo-export/rows");
+        Assert.Equal("""[{"id":"a1","name":"Ada"}]""", rows.GetProperty("rows").GetRawText());
+    }
+
+    [Fact]
     public async Task Settings_are_stored_and_shown_with_the_dataset()
     {
         using var response = await PutAsync("configured", """{"onInvalidRow": "fail", "maxRejectedPercent": 5, "nullTokens": ["NULL", ""]}""");

@@ -36,7 +36,8 @@ public sealed class SchemaPlan
             if (Warehouse.SystemColumns.IsReserved(file.Name))
             {
                 throw new IngestionDataException(
-                    $"The file has a column named '{file.Name}', which is one of Diviora's own columns ({Warehouse.SystemColumns.Names}). Rename it and upload again.");
+                    $"The file has a column named '{file.Name}', but names starting with '_' are Diviora's own ({Warehouse.SystemColumns.Names}). " +
+                    $"Rename it in the file, or in the dataset's settings: {{\"columns\": [{{\"name\": \"{file.Name}\", \"rename\": \"{file.Name.TrimStart('_')}\"}}]}}.");
             }
 
             if (!fileNames.Add(file.Name))
