@@ -1,4 +1,5 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -60,13 +61,13 @@ public static class DatasetsApi
         }
 
         // Settings are small; the limit keeps a huge body from being read into memory.
-        using var body = new StreamReader(new LimitedReadStream(request.Body, MaxSettingsBytes));
+        using var body = new StreamReader(new ByteLimitStream(request.Body, MaxSettingsBytes, limit => new BodyTooLargeException("settings body", limit)));
         string json;
         try
         {
             json = await body.ReadToEndAsync(cancellationToken);
         }
-        catch (FileTooLargeException e)
+        catch (BodyTooLargeException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Settings too large");
         }

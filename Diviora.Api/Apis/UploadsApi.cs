@@ -110,12 +110,12 @@ public static class UploadsApi
     {
         var runId = Guid.CreateVersion7();
         var blobName = RawStore.BlobNameFor(datasetName, runId, fileName);
-        var body = new LimitedReadStream(section.Body, options.MaxFileBytes);
+        var body = new ByteLimitStream(section.Body, options.MaxFileBytes, limit => new BodyTooLargeException("file", limit));
         try
         {
             await raw.UploadAsync(blobName, body, section.ContentType, cancellationToken);
         }
-        catch (FileTooLargeException e)
+        catch (BodyTooLargeException e)
         {
             await raw.DeleteIfExistsAsync(blobName, CancellationToken.None);
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");

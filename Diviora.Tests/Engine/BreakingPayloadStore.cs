@@ -13,32 +13,24 @@ internal sealed class BreakingPayloadStore(IPayloadStore inner, int breakOnOpen,
         return Interlocked.Increment(ref _opens) == breakOnOpen ? new BreakingStream(stream, afterBytes) : stream;
     }
 
-    private sealed class BreakingStream(Stream inner, long afterBytes) : Stream
+    private sealed class BreakingStream(Stream inner, long afterBytes) : ReadOnlyStream
     {
         private long _read;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(Span<byte> buffer)
         {
             if (_read >= afterBytes)
             {
                 throw new IOException("the connection broke");
             }
 
-            var n = inner.Read(buffer, offset, (int)Math.Min(count, afterBytes - _read));
+            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, afterBytes - _read)]);
             _read += n;
             return n;
         }
 
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
 
         protected override void Dispose(bool disposing)
         {

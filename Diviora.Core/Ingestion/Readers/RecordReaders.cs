@@ -65,7 +65,8 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
         }
     }
 
-    private ExpansionLimitStream Decompressed(Stream stream) => new(new GZipStream(stream, CompressionMode.Decompress), _limits.MaxExpandedBytes);
+    private ByteLimitStream Decompressed(Stream stream) => new(new GZipStream(stream, CompressionMode.Decompress), _limits.MaxExpandedBytes,
+        limit => new IngestionDataException($"The compressed file expands to more than the limit of {limit:N0} bytes; it is refused as a possible compression bomb."));
 
     private static async Task DisposeAsync(Stream first, Stream? second)
     {

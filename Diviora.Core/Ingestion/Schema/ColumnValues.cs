@@ -62,81 +62,17 @@ public static class ColumnValues
     /// <summary>An ISO 8601 date and time without offset, with <c>T</c> or a space between them.</summary>
     public static bool IsTimestamp(ReadOnlySpan<char> value) => IsoTimestamp.IsTimestamp(value);
 
-    /// <summary>True when <paramref name="value"/> is an accepted form of <paramref name="type"/>; empty is not.</summary>
-    public static bool Fits(ColumnType type, ReadOnlySpan<char> value) => type switch
-    {
-        ColumnType.Text => true,
-        ColumnType.Boolean => IsBoolean(value),
-        ColumnType.Integer => IsInteger(value),
-        ColumnType.Decimal => IsDecimal(value),
-        ColumnType.Date => IsDate(value),
-        ColumnType.Timestamp => IsDate(value) || IsTimestamp(value),
-        ColumnType.Double => IsDecimal(value) || DoubleText.IsDouble(value),
-        ColumnType.TimestampTz => OffsetTimestampText.IsTimestampWithOffset(value),
-        _ => false,
-    };
-
     /// <summary>
-    /// The value to store for a field of a column of <paramref name="type"/>: null for a null field or an empty one
-    /// outside text columns, else a <see cref="long"/> (integer, boolean as 0 or 1) or the canonical text
-    /// (decimal, date, timestamp, text).
+    /// The value to store for a field of a column of <paramref name="type"/>, as <see cref="TryWrite"/> writes it:
+    /// null, a <see cref="long"/> (integer, boolean as 0 or 1) or the canonical text.
     /// </summary>
     /// <returns>False when the value does not fit the type.</returns>
     public static bool TryConvert(ColumnType type, ReadOnlySpan<char> value, bool isNull, out object? stored, DateOrder order = DateOrder.None)
     {
-        stored = null;
-        if (isNull)
-        {
-            return true;
-        }
-
-        if (value.IsEmpty)
-        {
-            // A quoted empty field: an empty string where text is stored, no value anywhere else.
-            stored = type == ColumnType.Text ? string.Empty : null;
-            return true;
-        }
-
-        switch (type)
-        {
-            case ColumnType.Text:
-                stored = value.ToString();
-                return true;
-            case ColumnType.Boolean when IsBoolean(value):
-                stored = char.ToLowerInvariant(value[0]) == 't' ? 1L : 0L;
-                return true;
-            case ColumnType.Integer when IsInteger(value):
-                stored = long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-                return true;
-            case ColumnType.Decimal when IsDecimal(value):
-                // Kept as text: exact at every precision, and the scale (1.50) survives.
-                stored = value.ToString();
-                return true;
-            case ColumnType.Date when IsDate(value):
-                stored = value.ToString();
-                return true;
-            case ColumnType.Date or ColumnType.Timestamp when order != DateOrder.None:
-            case ColumnType.Timestamp:
-                Span<char> canonical = stackalloc char[IsoTimestamp.MaxLength];
-                if (!TryCanonicalDate(type, value, order, canonical, out var length))
-                {
-                    return false;
-                }
-
-                stored = canonical[..length].ToString();
-                return true;
-            case ColumnType.Double or ColumnType.TimestampTz:
-                Span<char> text = stackalloc char[MaxCanonicalLength];
-                if (!TryCanonical(type, value, text, out var written))
-                {
-                    return false;
-                }
-
-                stored = text[..written].ToString();
-                return true;
-            default:
-                return false;
-        }
+        var single = new SingleValue();
+        var fits = TryWrite(type, value, isNull, single, 0, order);
+        stored = single.Value;
+        return fits;
     }
 
     /// <summary>
@@ -290,6 +226,26 @@ public static class ColumnValues
         }
 
         return OffsetTimestampText.TryCanonical(value, destination, out written);
+    }
+
+    /// <summary>Catches the one value <see cref="TryConvert"/> asks <see cref="TryWrite"/> for.</summary>
+    private sealed class SingleValue : IStagingWriter
+    {
+        public object? Value { get; private set; }
+
+        public void WriteNull(int column) => Value = null;
+
+        public void WriteInteger(int column, long value) => Value = value;
+
+        public void WriteText(int column, ReadOnlySpan<char> value) => Value = value.ToString();
+
+        public void EndRow(long sourceRow)
+        {
+        }
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Checks the integer form and computes its value in one pass (at most 18 digits cannot overflow).</summary>

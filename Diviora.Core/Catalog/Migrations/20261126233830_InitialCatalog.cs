@@ -21,6 +21,7 @@ namespace Diviora.Core.Catalog.Migrations
                     NormalizedName = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
                     TableName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     RowCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Settings = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
@@ -40,7 +41,10 @@ namespace Diviora.Core.Catalog.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
                     PhysicalName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Nullable = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Nullable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Precision = table.Column<int>(type: "INTEGER", nullable: true),
+                    Scale = table.Column<int>(type: "INTEGER", nullable: true),
+                    DateOrder = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -63,10 +67,16 @@ namespace Diviora.Core.Catalog.Migrations
                     FileName = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     BlobName = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
                     SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Options = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     RowsRead = table.Column<long>(type: "INTEGER", nullable: false),
                     RowsLoaded = table.Column<long>(type: "INTEGER", nullable: false),
                     RowsRejected = table.Column<long>(type: "INTEGER", nullable: false),
+                    RejectsBlob = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    InferMilliseconds = table.Column<long>(type: "INTEGER", nullable: true),
+                    StageMilliseconds = table.Column<long>(type: "INTEGER", nullable: true),
+                    LoadMilliseconds = table.Column<long>(type: "INTEGER", nullable: true),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
@@ -77,6 +87,30 @@ namespace Diviora.Core.Catalog.Migrations
                     table.PrimaryKey("PK_runs", x => x.Id);
                     table.ForeignKey(
                         name: "FK_runs_datasets_DatasetId",
+                        column: x => x.DatasetId,
+                        principalTable: "datasets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "schema_changes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DatasetId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Column = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_schema_changes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_schema_changes_datasets_DatasetId",
                         column: x => x.DatasetId,
                         principalTable: "datasets",
                         principalColumn: "Id",
@@ -110,6 +144,11 @@ namespace Diviora.Core.Catalog.Migrations
                 name: "IX_runs_DatasetId_CreatedAt",
                 table: "runs",
                 columns: new[] { "DatasetId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_schema_changes_DatasetId_Id",
+                table: "schema_changes",
+                columns: new[] { "DatasetId", "Id" });
         }
 
         /// <inheritdoc />
@@ -120,6 +159,9 @@ namespace Diviora.Core.Catalog.Migrations
 
             migrationBuilder.DropTable(
                 name: "runs");
+
+            migrationBuilder.DropTable(
+                name: "schema_changes");
 
             migrationBuilder.DropTable(
                 name: "datasets");
