@@ -36,7 +36,7 @@ public sealed class RawStore(BlobServiceClient blobs) : IPayloadStore
 
     /// <inheritdoc />
     public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) =>
-        await _container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1 << 20 }, cancellationToken);
+        await _container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 8 << 20 }, cancellationToken);
 
     /// <summary>Deletes a payload if it exists (an upload that was refused after it was stored).</summary>
     public async Task DeleteIfExistsAsync(string blobName, CancellationToken cancellationToken) =>
