@@ -9,8 +9,11 @@ public sealed class IngestionLimits
     /// <summary>The configuration section.</summary>
     public const string Section = "Diviora:Ingestion:Limits";
 
-    /// <summary>The most characters one delimited row may span (and the most bytes one JSON record may take).</summary>
-    public int MaxRowChars { get; set; } = 16 * 1024 * 1024;
+    /// <summary>
+    /// The most characters one delimited row may span (and the most bytes one JSON record may take). Kept below the
+    /// CSV parser's own 16 Mi-character ceiling, so the clear error comes first.
+    /// </summary>
+    public int MaxRowChars { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>The most columns a payload may have.</summary>
     public int MaxColumns { get; set; } = 1000;

@@ -51,6 +51,34 @@ public sealed class FormatTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Utf16_text_with_a_byte_order_mark_is_read_and_named()
+    {
+        var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("name;city\nZoë;Köln\n")).ToArray();
+
+        using var upload = await _api.UploadAsync("utf16-export", bytes, "export.csv");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("csv (';', utf-16)", run.GetProperty("format").GetString());
+        Assert.Equal("Köln", (await RowsAsync("utf16-export"))[0].GetProperty("city").GetString());
+    }
+
+    [Fact]
+    public async Task A_compressed_binary_file_is_refused_at_once_without_retries()
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(new byte[20 * 1024 * 1024]);
+        }
+
+        using var upload = await _api.UploadAsync("zeros", compressed.ToArray(), "zeros.csv.gz");
+        var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.StartsWith("The file looks binary", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tsv_file_is_read_as_tab_delimited()
     {
         using var upload = await _api.UploadAsync("tabbed", "id\tname, with comma\n1\tx, y\n", "data.tsv");

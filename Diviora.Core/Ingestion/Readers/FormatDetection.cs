@@ -78,9 +78,20 @@ public static class FormatDetection
     /// </summary>
     internal static Encoding? EncodingOf(ReadOnlySpan<byte> sample, bool sampleIsWhole)
     {
-        if (sample.StartsWith("\uFEFF"u8) || sample.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || sample.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        // A byte order mark decides; the reader honours it too, this only names it.
+        if (sample.StartsWith("\uFEFF"u8))
         {
             return null;
+        }
+
+        if (sample.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true);
+        }
+
+        if (sample.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true);
         }
 
         if (LooksUtf16(sample, out var bigEndian))

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 using Diviora.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,12 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
             }
 
             var format = FormatDetection.Detect(sample, sample.Length < SampleBytes, fileName, options, compressed);
+            if (format.Kind == PayloadKind.Delimited && format.Encoding is not UnicodeEncoding && sample.AsSpan().Contains((byte)0))
+            {
+                // Text in a single-byte or UTF-8 encoding has no NUL bytes; refusing here spares parsing a binary file.
+                throw new IngestionDataException($"The file looks binary, not delimited text: it has NUL bytes in its first {sample.Length:N0} bytes.");
+            }
+
             switch (format.Kind)
             {
                 case PayloadKind.Delimited:
