@@ -38,7 +38,7 @@ internal static class EngineRun
             catalog.Runs.Add(new Run
             {
                 Id = runId,
-                Dataset = new Dataset { Name = "standard", NormalizedName = "standard", TableName = DatasetName.TableNameFor("standard"), CreatedAt = DateTime.UtcNow },
+                Dataset = Dataset.Create("standard", DateTime.UtcNow),
                 BlobName = Path.GetFileName(file),
                 FileName = Path.GetFileName(file),
                 Status = RunStatus.Queued,

@@ -87,7 +87,7 @@ public static class DatasetsApi
         var found = await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized, cancellationToken);
         if (found is null)
         {
-            found = new Dataset { Name = dataset, NormalizedName = normalized, TableName = DatasetName.TableNameFor(dataset), CreatedAt = time.GetUtcNow().UtcDateTime };
+            found = Dataset.Create(dataset, time.GetUtcNow().UtcDateTime);
             catalog.Datasets.Add(found);
         }
 

@@ -193,13 +193,7 @@ public static class UploadsApi
             return existing;
         }
 
-        var dataset = new Dataset
-        {
-            Name = name,
-            NormalizedName = normalized,
-            TableName = DatasetName.TableNameFor(name),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        };
+        var dataset = Dataset.Create(name, time.GetUtcNow().UtcDateTime);
         catalog.Datasets.Add(dataset);
         try
         {

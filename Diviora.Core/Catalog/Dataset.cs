@@ -24,6 +24,15 @@ public sealed class Dataset
     /// <summary>When a run last loaded rows; null before the first successful run.</summary>
     public DateTime? UpdatedAt { get; set; }
 
+    /// <summary>A new, empty dataset named <paramref name="name"/>, which must follow <see cref="DatasetName"/>'s rule.</summary>
+    public static Dataset Create(string name, DateTime createdAt) => new()
+    {
+        Name = name,
+        NormalizedName = name.ToLowerInvariant(),
+        TableName = DatasetName.TableNameFor(name),
+        CreatedAt = createdAt,
+    };
+
     /// <summary>Columns in file order; empty until the first successful run gives the dataset a schema.</summary>
     public List<DatasetColumn> Columns { get; set; } = [];
 }

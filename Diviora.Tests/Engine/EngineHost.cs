@@ -64,7 +64,7 @@ public sealed class EngineHost : IAsyncDisposable
         catalog.Runs.Add(new Run
         {
             Id = runId,
-            Dataset = existing ?? new Dataset { Name = dataset, NormalizedName = normalized, TableName = DatasetName.TableNameFor(dataset), CreatedAt = DateTime.UtcNow },
+            Dataset = existing ?? Dataset.Create(dataset, DateTime.UtcNow),
             BlobName = blobName,
             Status = RunStatus.Queued,
             CreatedAt = DateTime.UtcNow,

@@ -68,7 +68,8 @@ public static class ColumnNaming
     private static bool IsCombiningMark(char c) =>
         char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
 
-    private static string Unique(string name, HashSet<string> used)
+    /// <summary><paramref name="name"/>, or with the first free <c>_2</c>, <c>_3</c>, ... suffix; the result is added to <paramref name="used"/>.</summary>
+    internal static string Unique(string name, HashSet<string> used)
     {
         var candidate = name;
         for (var n = 2; !used.Add(candidate); n++)

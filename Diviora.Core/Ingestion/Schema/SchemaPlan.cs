@@ -109,7 +109,7 @@ public sealed class SchemaPlan
             {
                 Ordinal = columns.Count,
                 Name = file.Name,
-                PhysicalName = Unique(ColumnNaming.PhysicalNames([file.Name])[0], physical),
+                PhysicalName = ColumnNaming.Unique(ColumnNaming.PhysicalNames([file.Name])[0], physical),
                 Type = file.Declared ?? file.Type,
                 DateOrder = file.Declared is null ? file.DateOrder : DateOrder.None,
                 Precision = (file.Declared ?? file.Type) == ColumnType.Decimal ? file.Decimal?.Precision : null,
@@ -144,17 +144,6 @@ public sealed class SchemaPlan
         (ColumnType.Timestamp, ColumnType.Date) or (ColumnType.Date, ColumnType.Timestamp) => ColumnType.Timestamp,
         _ => ColumnType.Text,
     };
-
-    private static string Unique(string name, HashSet<string> used)
-    {
-        var candidate = name;
-        for (var n = 2; !used.Add(candidate); n++)
-        {
-            candidate = $"{name}_{n}";
-        }
-
-        return candidate;
-    }
 
     private static DatasetColumn Copy(DatasetColumn c) => new()
     {
