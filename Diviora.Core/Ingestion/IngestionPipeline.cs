@@ -39,17 +39,20 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
         var options = RunOptions.Parse(run.Options);
+        // Read once per run, so both passes and the commit follow the same settings and compile the rules once.
+        var settings = DatasetSettings.Parse(run.Dataset.Settings);
+        var rules = (settings.Columns ?? []).ToDictionary(c => c.Name, ColumnRules.Compile, StringComparer.Ordinal);
         List<InferredColumn> inferredColumns;
         try
         {
-            inferredColumns = await InferColumnsAsync(run, options, cancellationToken);
+            inferredColumns = await InferColumnsAsync(run, options, settings, rules, cancellationToken);
         }
         catch (IngestionDataException e) when (e.InnerException is System.Text.DecoderFallbackException && options.Encoding is null)
         {
             // The sample read as UTF-8 but later bytes do not: the usual sign of a Windows-1252 export whose first
             // accented character comes late. Both passes then read the file as Windows-1252.
             options = options with { Encoding = "windows-1252" };
-            inferredColumns = await InferColumnsAsync(run, options, cancellationToken);
+            inferredColumns = await InferColumnsAsync(run, options, settings, rules, cancellationToken);
         }
 
         var plan = SchemaPlan.For(existing, inferredColumns);
@@ -57,22 +60,22 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         var staging = "stage_" + runId.ToString("N");
         var ingestedAt = time.GetUtcNow().UtcDateTime;
-        var staged = await StageAsync(connection, run, options, plan, staging, cancellationToken);
+        var staged = await StageAsync(connection, run, options, settings, rules, plan, staging, cancellationToken);
         var stagedAt = Stopwatch.GetTimestamp();
         var timings = (Infer: Stopwatch.GetElapsedTime(started, inferred), Stage: Stopwatch.GetElapsedTime(inferred, stagedAt));
-        await AppendAsync(connection, runId, attempt, existing, plan, staging, staged, ingestedAt, timings, cancellationToken);
+        await AppendAsync(connection, runId, attempt, existing, settings, plan, staging, staged, ingestedAt, timings, cancellationToken);
         return new LoadResult(staged.Rows, staged.Rejected, timings.Infer, timings.Stage, Stopwatch.GetElapsedTime(stagedAt));
     }
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
-    private async Task<List<InferredColumn>> InferColumnsAsync(Run run, FormatOptions options, CancellationToken cancellationToken)
+    private async Task<List<InferredColumn>> InferColumnsAsync(
+        Run run, FormatOptions options, DatasetSettings settings, Dictionary<string, ColumnRules> compiled, CancellationToken cancellationToken)
     {
-        var settings = DatasetSettings.Parse(run.Dataset.Settings);
         string[] nullTokens = [.. settings.EffectiveNullTokens];
         var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: false, cancellationToken);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
-        var rules = RulesFor(settings, names);
+        var rules = RulesFor(compiled, names);
         var buffer = new ValueBuffer();
         var inference = new ColumnTypeInference[names.Length];
         for (var i = 0; i < inference.Length; i++)
@@ -120,9 +123,9 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// that does not fit is listed in the run's rejects file, or fails the run when the dataset says so.
     /// </summary>
     private async Task<Staged> StageAsync(
-        DbConnection connection, Run run, FormatOptions options, SchemaPlan plan, string staging, CancellationToken cancellationToken)
+        DbConnection connection, Run run, FormatOptions options, DatasetSettings settings, Dictionary<string, ColumnRules> compiled,
+        SchemaPlan plan, string staging, CancellationToken cancellationToken)
     {
-        var settings = DatasetSettings.Parse(run.Dataset.Settings);
         string[] nullTokens = [.. settings.EffectiveNullTokens];
         var columns = plan.Columns;
         var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: true, cancellationToken);
@@ -133,7 +136,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             throw new InvalidOperationException("The payload changed between its two reads.");
         }
 
-        var rules = RulesFor(settings, ColumnNaming.ColumnNames(reader.Header));
+        var rules = RulesFor(compiled, ColumnNaming.ColumnNames(reader.Header));
         var buffer = new ValueBuffer();
 
         var types = new ColumnType[target.Length];
@@ -301,18 +304,12 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     }
 
     /// <summary>The compiled rules for each file column, or null where the settings name none.</summary>
-    private static ColumnRules?[] RulesFor(DatasetSettings settings, string[] fileColumns)
+    private static ColumnRules?[] RulesFor(Dictionary<string, ColumnRules> compiled, string[] fileColumns)
     {
         var rules = new ColumnRules?[fileColumns.Length];
-        if (settings.Columns is not { Count: > 0 } declared)
+        for (var i = 0; i < fileColumns.Length && compiled.Count > 0; i++)
         {
-            return rules;
-        }
-
-        var byName = declared.ToDictionary(c => c.Name, ColumnRules.Compile, StringComparer.Ordinal);
-        for (var i = 0; i < fileColumns.Length; i++)
-        {
-            rules[i] = byName.GetValueOrDefault(fileColumns[i]);
+            rules[i] = compiled.GetValueOrDefault(fileColumns[i]);
         }
 
         return rules;
@@ -339,7 +336,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
     /// <summary>The final transaction: the dataset's table and schema, its rows and the run's success, all or nothing.</summary>
     private async Task AppendAsync(
-        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> planned, SchemaPlan plan, string staging, Staged staged,
+        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> planned, DatasetSettings settings, SchemaPlan plan, string staging, Staged staged,
         DateTime ingestedAt, (TimeSpan Infer, TimeSpan Stage) timings, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -368,7 +365,6 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             });
         }
 
-        var settings = DatasetSettings.Parse(dataset.Settings);
         var dialect = warehouse.Dialect;
         var key = settings.HasKey ? settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList() : [];
         if (settings.IsReplace)
