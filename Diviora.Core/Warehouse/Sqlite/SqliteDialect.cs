@@ -20,12 +20,7 @@ public sealed class SqliteDialect : IWarehouseDialect
             .Append(Quote(SystemColumns.RowId)).Append(" INTEGER PRIMARY KEY, ")
             .Append(Quote(SystemColumns.RunId)).Append(" TEXT NOT NULL, ")
             .Append(Quote(SystemColumns.IngestedAt)).Append(" TEXT NOT NULL");
-        foreach (var column in columns)
-        {
-            sql.Append(", ").Append(Quote(column.PhysicalName)).Append(' ').Append(TypeOf(column.Type));
-        }
-
-        return sql.Append(')').ToString();
+        return AppendDefinitions(sql, columns).Append(')').ToString();
     }
 
     /// <inheritdoc />
@@ -34,25 +29,15 @@ public sealed class SqliteDialect : IWarehouseDialect
         var sql = new StringBuilder().Append("CREATE TEMP TABLE ").Append(Quote(staging)).Append(" (")
             .Append(Quote(SystemColumns.RowId)).Append(" INTEGER PRIMARY KEY, ")
             .Append(Quote(SystemColumns.SourceRow)).Append(" INTEGER NOT NULL");
-        foreach (var column in columns)
-        {
-            sql.Append(", ").Append(Quote(column.PhysicalName)).Append(' ').Append(TypeOf(column.Type));
-        }
-
-        return sql.Append(')').ToString();
+        return AppendDefinitions(sql, columns).Append(')').ToString();
     }
 
     /// <inheritdoc />
     public string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns)
     {
-        var names = new StringBuilder();
-        foreach (var column in columns)
-        {
-            names.Append(", ").Append(Quote(column.PhysicalName));
-        }
-
-        return $"INSERT INTO main.{Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}{names}) " +
-            $"SELECT @run, @at{names} FROM temp.{Quote(staging)} ORDER BY {Quote(SystemColumns.RowId)}";
+        var names = Names(columns);
+        return $"INSERT INTO main.{Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}, {names}) " +
+            $"SELECT @run, @at, {names} FROM temp.{Quote(staging)} ORDER BY {Quote(SystemColumns.RowId)}";
     }
 
     /// <summary>
@@ -61,13 +46,8 @@ public sealed class SqliteDialect : IWarehouseDialect
     /// </summary>
     public string InsertStagingRow(string staging, IReadOnlyList<DatasetColumn> columns)
     {
-        var sql = new StringBuilder().Append("INSERT INTO ").Append(Quote(staging)).Append(" (");
-        for (var i = 0; i < columns.Count; i++)
-        {
-            sql.Append(Quote(columns[i].PhysicalName)).Append(", ");
-        }
-
-        sql.Append(Quote(SystemColumns.SourceRow)).Append(") VALUES (");
+        var sql = new StringBuilder().Append("INSERT INTO ").Append(Quote(staging)).Append(" (")
+            .Append(Names(columns)).Append(columns.Count > 0 ? ", " : "").Append(Quote(SystemColumns.SourceRow)).Append(") VALUES (");
         for (var i = 0; i <= columns.Count; i++)
         {
             sql.Append(i == 0 ? "?" : ", ?").Append(i + 1);
@@ -79,10 +59,10 @@ public sealed class SqliteDialect : IWarehouseDialect
     /// <inheritdoc />
     public string SelectDuplicateKeys(string staging, string table, IReadOnlyList<DatasetColumn> key, bool tableExists)
     {
-        var keyNames = string.Join(", ", key.Select(k => Quote(k.PhysicalName)));
+        var keyNames = Names(key);
         var sameKey = string.Join(" AND ", key.Select(k => $"t.{Quote(k.PhysicalName)} = s.{Quote(k.PhysicalName)}"));
         var inTable = tableExists ? $"EXISTS (SELECT 1 FROM main.{Quote(table)} t WHERE {sameKey}) OR " : "";
-        return $"SELECT s.{Quote(SystemColumns.RowId)}, s.{Quote(SystemColumns.SourceRow)}, {string.Join(", ", key.Select(k => $"s.{Quote(k.PhysicalName)}"))} " +
+        return $"SELECT s.{Quote(SystemColumns.RowId)}, s.{Quote(SystemColumns.SourceRow)}, {Names(key, "s.")} " +
             $"FROM temp.{Quote(staging)} s WHERE {inTable}s.{Quote(SystemColumns.RowId)} NOT IN " +
             $"(SELECT MIN({Quote(SystemColumns.RowId)}) FROM temp.{Quote(staging)} GROUP BY {keyNames}) ORDER BY s.{Quote(SystemColumns.RowId)}";
     }
@@ -95,13 +75,13 @@ public sealed class SqliteDialect : IWarehouseDialect
 
     /// <inheritdoc />
     public string EnsureUniqueKey(string table, IReadOnlyList<DatasetColumn> key) =>
-        $"CREATE UNIQUE INDEX IF NOT EXISTS main.{Quote(SqlIdentifier.Checked(table + "__key"))} ON {Quote(table)} ({string.Join(", ", key.Select(k => Quote(k.PhysicalName)))})";
+        $"CREATE UNIQUE INDEX IF NOT EXISTS main.{Quote(SqlIdentifier.Checked(table + "__key"))} ON {Quote(table)} ({Names(key)})";
 
     /// <inheritdoc />
     public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key)
     {
-        var names = string.Join(", ", columns.Select(c => Quote(c.PhysicalName)));
-        var keyNames = string.Join(", ", key.Select(k => Quote(k.PhysicalName)));
+        var names = Names(columns);
+        var keyNames = Names(key);
         var updates = string.Join(", ", columns.Where(c => !key.Contains(c)).Select(c => $"{Quote(c.PhysicalName)} = excluded.{Quote(c.PhysicalName)}")
             .Append($"{Quote(SystemColumns.RunId)} = excluded.{Quote(SystemColumns.RunId)}")
             .Append($"{Quote(SystemColumns.IngestedAt)} = excluded.{Quote(SystemColumns.IngestedAt)}"));
@@ -155,20 +135,22 @@ public sealed class SqliteDialect : IWarehouseDialect
     /// <inheritdoc />
     public string SelectPage(string table, IReadOnlyList<DatasetColumn> columns)
     {
-        var sql = new StringBuilder("SELECT ");
-        for (var i = 0; i < columns.Count; i++)
+        var selected = columns.Count == 0 ? Quote(SystemColumns.RowId) : Names(columns);
+        return $"SELECT {selected} FROM {Quote(table)} ORDER BY {Quote(SystemColumns.RowId)} LIMIT @limit OFFSET @offset";
+    }
+
+    /// <summary>The quoted physical names, comma-separated, each after <paramref name="prefix"/> (a table alias).</summary>
+    private string Names(IEnumerable<DatasetColumn> columns, string prefix = "") =>
+        string.Join(", ", columns.Select(c => prefix + Quote(c.PhysicalName)));
+
+    private StringBuilder AppendDefinitions(StringBuilder sql, IReadOnlyList<DatasetColumn> columns)
+    {
+        foreach (var column in columns)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(Quote(columns[i].PhysicalName));
+            sql.Append(", ").Append(Quote(column.PhysicalName)).Append(' ').Append(TypeOf(column.Type));
         }
 
-        if (columns.Count == 0)
-        {
-            sql.Append(Quote(SystemColumns.RowId));
-        }
-
-        return sql.Append(" FROM ").Append(Quote(table))
-            .Append(" ORDER BY ").Append(Quote(SystemColumns.RowId))
-            .Append(" LIMIT @limit OFFSET @offset").ToString();
+        return sql;
     }
 
     private static string TypeOf(ColumnType type) => type is ColumnType.Integer or ColumnType.Boolean ? "INTEGER" : "TEXT";
