@@ -11,13 +11,13 @@ internal static class ApiClientExtensions
     public static Task<HttpResponseMessage> UploadAsync(this HttpClient api, string dataset, string csv, string fileName = "data.csv") =>
         api.UploadAsync(dataset, Encoding.UTF8.GetBytes(csv), fileName);
 
-    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient api, string dataset, byte[] content, string fileName = "data.csv")
+    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient api, string dataset, byte[] content, string fileName = "data.csv", string query = "")
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(content);
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "file", fileName);
-        return await api.PostAsync($"/api/datasets/{dataset}/uploads", form);
+        return await api.PostAsync($"/api/datasets/{dataset}/uploads{query}", form);
     }
 
     /// <summary>Uploads and waits until the run ends; returns the ended run.</summary>

@@ -91,7 +91,7 @@ public sealed class FormatTests(PlatformFixture platform)
     [Fact]
     public async Task A_file_without_header_gets_generated_column_names_when_told()
     {
-        using var upload = await PostAsync("no-header", "1|alpha\n2|beta\n", "?header=false&delimiter=|");
+        using var upload = await _api.UploadAsync("no-header", Encoding.UTF8.GetBytes("1|alpha\n2|beta\n"), "data.txt", "?header=false&delimiter=|");
         var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
 
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
@@ -153,8 +153,7 @@ public sealed class FormatTests(PlatformFixture platform)
         };
         MiniExcelLibs.MiniExcel.SaveAs(workbook, sheets);
 
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(workbook.ToArray()), "file", "orders.xlsx" } };
-        using var upload = await _api.PostAsync("/api/datasets/orders-xlsx/uploads?sheet=Orders", form);
+        using var upload = await _api.UploadAsync("orders-xlsx", workbook.ToArray(), "orders.xlsx", "?sheet=Orders");
         var run = await _api.WaitForRunAsync(upload.Headers.Location!.ToString());
 
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
@@ -191,7 +190,7 @@ public sealed class FormatTests(PlatformFixture platform)
     [InlineData("?header=maybe", "header must be true or false")]
     public async Task A_bad_format_option_is_a_400_that_names_it(string query, string expected)
     {
-        using var response = await PostAsync("bad-option", "a\n1\n", query);
+        using var response = await _api.UploadAsync("bad-option", Encoding.UTF8.GetBytes("a\n1\n"), "data.txt", query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.ProblemAsync();
@@ -207,12 +206,6 @@ public sealed class FormatTests(PlatformFixture platform)
 
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         Assert.StartsWith("The gzip data is corrupt", run.GetProperty("error").GetString(), StringComparison.Ordinal);
-    }
-
-    private async Task<HttpResponseMessage> PostAsync(string dataset, string csv, string query)
-    {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "data.txt" } };
-        return await _api.PostAsync($"/api/datasets/{dataset}/uploads{query}", form);
     }
 
     private async Task<JsonElement[]> RowsAsync(string dataset) =>
