@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Local data (Azurite's blobs and queues, the SQLite warehouse) lives in a git-ignored folder, so restarts keep uploads.
+// "--warehouse postgres" is short for "--Diviora:Warehouse postgres".
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--warehouse"] = "Diviora:Warehouse" });
+
+// Local data (Azurite's blobs and queues, the SQLite or PostgreSQL warehouse) lives in a git-ignored folder, so restarts keep uploads.
 var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 var dataDirectory = Path.GetFullPath(builder.Configuration["Diviora:DataDirectory"] ?? Path.Combine(repositoryRoot, ".data"));
 Directory.CreateDirectory(dataDirectory);
@@ -16,16 +19,25 @@ IResourceBuilder<IResourceWithConnectionString> storage = string.IsNullOrEmpty(b
 // Messaging: Azure Service Bus when ConnectionStrings:messaging is configured, else a Storage Queue on the storage above.
 var messaging = string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")) ? null : builder.AddConnectionString("messaging");
 
-var warehouse = builder.AddSqliteWarehouse("warehouse", Path.Combine(dataDirectory, "warehouse.db"));
+// Warehouse: ConnectionStrings:warehouse when configured, else Diviora:Warehouse picks a local one: the SQLite file
+// (default) or a PostgreSQL server from the machine's binaries.
+IResourceBuilder<IResourceWithConnectionString> warehouse = !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("warehouse"))
+    ? builder.AddConnectionString("warehouse")
+    : (builder.Configuration["Diviora:Warehouse"] ?? "sqlite").ToLowerInvariant() switch
+    {
+        "sqlite" => builder.AddSqliteWarehouse("warehouse", Path.Combine(dataDirectory, "warehouse.db")),
+        "postgres" => builder.AddLocalPostgres("warehouse", dataDirectory),
+        var other => throw new DistributedApplicationException($"Diviora:Warehouse is '{other}'; use 'sqlite' or 'postgres'."),
+    };
 
 var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithReference(storage).WaitFor(storage)
-    .WithReference(warehouse)
+    .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
 
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
     .WithReference(storage).WaitFor(storage)
-    .WithReference(warehouse)
+    .WithReference(warehouse).WaitFor(warehouse)
     .WaitFor(api)
     .WithHttpHealthCheck("/health");
 

@@ -15,19 +15,20 @@ namespace Diviora.Benchmarks;
 /// <summary>One run of the real engine, wired as the Worker wires it, reading the payload from a folder.</summary>
 internal static class EngineRun
 {
-    public sealed record Result(TimeSpan Elapsed, double PeakMegabytes, string Stages);
+    /// <summary>The measured run; <see cref="Host"/> stays up (with the loaded dataset) until the caller disposes it.</summary>
+    public sealed record Result(TimeSpan Elapsed, double PeakMegabytes, string Stages, IHost Host, string Dataset);
 
-    public static async Task<Result> MeasureAsync(string file, long expectedRows)
+    /// <summary>Loads <paramref name="file"/> into the warehouse <paramref name="warehouseConnection"/> names.</summary>
+    public static async Task<Result> MeasureAsync(string file, long expectedRows, string warehouseConnection, string workDirectory)
     {
-        var warehouseDirectory = Path.Combine(Path.GetDirectoryName(file)!, "engine-" + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration["ConnectionStrings:warehouse"] = $"Data Source={Path.Combine(warehouseDirectory, "warehouse.db")}";
+        builder.Configuration["ConnectionStrings:warehouse"] = warehouseConnection;
         builder.AddDivioraCore();
         builder.AddDivioraIngestion();
         builder.Services.AddSingleton<IPayloadStore>(new FolderPayloadStore(Path.GetDirectoryName(file)!));
-        builder.Services.AddSingleton<IRejectsStore>(new FolderRejectsStore(Path.Combine(warehouseDirectory, "rejects")));
-        using var host = builder.Build();
+        builder.Services.AddSingleton<IRejectsStore>(new FolderRejectsStore(Path.Combine(workDirectory, "rejects")));
+        var host = builder.Build();
         var warehouse = host.Services.GetRequiredService<IWarehouse>();
         await warehouse.MigrateAsync(CancellationToken.None);
 
@@ -75,9 +76,7 @@ internal static class EngineRun
         }
 
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(warehouseDirectory, recursive: true);
         return new Result(stopwatch.Elapsed, peak,
-            $"infer {result.Infer.TotalSeconds:N2} s, read+type+stage {result.Stage.TotalSeconds:N2} s, append {result.Append.TotalSeconds:N2} s");
+            $"infer {result.Infer.TotalSeconds:N2} s, read+type+stage {result.Stage.TotalSeconds:N2} s, append {result.Append.TotalSeconds:N2} s", host, "standard");
     }
 }

@@ -1,27 +1,77 @@
-using System.Diagnostics;
 using System.Globalization;
 using Diviora.Benchmarks;
 
-// Engine end to end (file -> inference -> typing -> load into SQLite) against sqlite3 .import of the same file.
+// The engine end to end (file -> inference -> typing -> load) against each warehouse's own bulk loader of the same
+// file in the same run, then the query surface on the loaded dataset. SQLite always; PostgreSQL with --postgres.
 var rows = ArgValue("--rows") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 1_000_000;
 var directory = ArgValue("--dir") ?? Path.Combine(Path.GetTempPath(), "diviora-bench");
-var skipSqlite = args.Contains("--skip-sqlite3");
+var postgres = ArgValue("--postgres") ?? Environment.GetEnvironmentVariable("DIVIORA_BENCH_POSTGRES");
+var skipReference = args.Contains("--skip-reference");
+var skipQueries = args.Contains("--skip-queries");
+var only = ArgValue("--warehouse");
 
 Console.WriteLine($"Generating the standard file ({rows:N0} rows) in {directory} ...");
 var file = StandardFile.Ensure(directory, rows);
 var megabytes = new FileInfo(file).Length / 1024.0 / 1024.0;
 Console.WriteLine($"  {file}: {megabytes:N1} MB");
 
-var engine = await EngineRun.MeasureAsync(file, rows);
-Console.WriteLine();
-Console.WriteLine($"engine    {engine.Elapsed.TotalSeconds,8:N2} s  {rows / engine.Elapsed.TotalSeconds,12:N0} rows/s  {megabytes / engine.Elapsed.TotalSeconds,8:N1} MB/s  peak {engine.PeakMegabytes:N0} MB");
-Console.WriteLine($"          stages: {engine.Stages}");
-
-if (!skipSqlite)
+if (only is null or "sqlite")
 {
-    var sqlite = SqliteImport.Measure(file, directory);
-    Console.WriteLine($"sqlite3   {sqlite.TotalSeconds,8:N2} s  {rows / sqlite.TotalSeconds,12:N0} rows/s  {megabytes / sqlite.TotalSeconds,8:N1} MB/s  (.import, untyped)");
-    Console.WriteLine($"ratio     {engine.Elapsed / sqlite,8:N2} x  (target: at most 2 x)");
+    var work = Path.Combine(directory, "engine-" + Guid.NewGuid().ToString("N"));
+    var engine = await EngineRun.MeasureAsync(file, rows, $"Data Source={Path.Combine(work, "warehouse.db")}", work);
+    Report("sqlite", engine);
+    if (!skipReference)
+    {
+        var sqlite = SqliteImport.Measure(file, directory);
+        Console.WriteLine($"sqlite3   {sqlite.TotalSeconds,8:N2} s  {rows / sqlite.TotalSeconds,12:N0} rows/s  {megabytes / sqlite.TotalSeconds,8:N1} MB/s  (.import, untyped)");
+        Console.WriteLine($"ratio     {engine.Elapsed / sqlite,8:N2} x  (target: at most 2 x)");
+    }
+
+    if (!skipQueries)
+    {
+        await QueryBench.RunAsync(engine.Host, engine.Dataset, "sqlite");
+    }
+
+    engine.Host.Dispose();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(work, recursive: true);
+}
+
+if (only is null or "postgres")
+{
+    if (postgres is null)
+    {
+        Console.WriteLine();
+        Console.WriteLine("postgres  skipped: pass --postgres \"Host=127.0.0.1;Port=5432;Username=postgres;Password=...\" (or DIVIORA_BENCH_POSTGRES).");
+    }
+    else
+    {
+        var work = Path.Combine(directory, "engine-" + Guid.NewGuid().ToString("N"));
+        var database = await PostgresCopy.CreateDatabaseAsync(postgres, "diviora_bench");
+        var engine = await EngineRun.MeasureAsync(file, rows, database, work);
+        Report("postgres", engine);
+        if (!skipReference)
+        {
+            var reference = await PostgresCopy.MeasureAsync(file, await PostgresCopy.CreateDatabaseAsync(postgres, "diviora_bench_copy"));
+            Console.WriteLine($"\\copy     {reference.TotalSeconds,8:N2} s  {rows / reference.TotalSeconds,12:N0} rows/s  {megabytes / reference.TotalSeconds,8:N1} MB/s  (psql \\copy into a typed table)");
+            Console.WriteLine($"ratio     {engine.Elapsed / reference,8:N2} x  (target: at most 2 x)");
+        }
+
+        if (!skipQueries)
+        {
+            await QueryBench.RunAsync(engine.Host, engine.Dataset, "postgres");
+        }
+
+        engine.Host.Dispose();
+        Directory.Delete(work, recursive: true);
+    }
+}
+
+void Report(string label, EngineRun.Result engine)
+{
+    Console.WriteLine();
+    Console.WriteLine($"engine    {engine.Elapsed.TotalSeconds,8:N2} s  {rows / engine.Elapsed.TotalSeconds,12:N0} rows/s  {megabytes / engine.Elapsed.TotalSeconds,8:N1} MB/s  peak {engine.PeakMegabytes:N0} MB  into {label}");
+    Console.WriteLine($"          stages: {engine.Stages}");
 }
 
 string? ArgValue(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

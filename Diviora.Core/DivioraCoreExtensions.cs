@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Diviora.Core.Catalog;
 using Azure.Messaging.ServiceBus;
 using Diviora.Core.Ingestion;
@@ -7,9 +6,9 @@ using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Messaging;
 using Diviora.Core.Messaging.ServiceBus;
 using Diviora.Core.Messaging.StorageQueues;
+using Diviora.Core.Query;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
-using Diviora.Core.Warehouse.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,9 +30,8 @@ public static class DivioraCoreExtensions
     {
         var warehouse = builder.Configuration.GetConnectionString(WarehouseConnectionName)
             ?? throw new InvalidOperationException($"No connection string '{WarehouseConnectionName}' is configured: set ConnectionStrings:{WarehouseConnectionName}.");
-        var sqlite = new SqliteWarehouse(warehouse);
-        builder.Services.AddSingleton<IWarehouse>(sqlite);
-        builder.Services.AddDbContext<CatalogDbContext>(sqlite.ConfigureCatalog);
+        builder.Services.AddSingleton(Warehouses.FromConnectionString(warehouse));
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IWarehouse>().CreateCatalog());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
@@ -41,7 +39,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
         builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
         builder.Services.AddSingleton<RejectsReader>();
-        builder.Services.AddSingleton<DatasetRows>();
+        builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
 
         if (builder.Services.Any(s => s.ServiceType == typeof(ServiceBusClient)))

@@ -1,4 +1,6 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Query;
+using Diviora.Core.Query.Export;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,8 +30,21 @@ public static class DatasetsApi
             .WithSummary("List the changes runs made to a dataset's schema, oldest first")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{dataset}/rows", GetRowsAsync).WithName("GetRows")
-            .WithSummary("Read a page of a dataset's rows in load order")
-            .WithDescription($"Keys are the column names exactly as in the file; values are typed by column. limit is 1-{DatasetRows.MaxLimit}.")
+            .WithSummary("Query a page of a dataset's rows")
+            .WithDescription("Keys are the column names exactly as in the file; values are typed by column. " +
+                "filter: an expression such as country eq 'DE' and amount gt 100 (see docs/query.md); orderBy: amount desc,id; " +
+                $"select: id,amount; offset and limit (1-{DatasetQueries.MaxLimit}); cursor: the nextCursor of the previous page, " +
+                "for deep pages; count=true counts the rows a filter matches (total). Without orderBy rows come in load order.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{dataset}/aggregate", GetAggregateAsync).WithName("GetAggregate")
+            .WithSummary("Group a dataset's rows and compute measures")
+            .WithDescription("groupBy: columns, comma-separated; measures: count(), sum(c), avg(c), min(c), max(c), countdistinct(c); " +
+                $"filter as for rows; limit: the most groups answered (1-{DatasetQueries.MaxGroups}, default 1000). Groups are ordered by their values.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{dataset}/export", GetExportAsync).WithName("ExportRows")
+            .WithSummary("Stream every row a query matches as CSV, JSON Lines or Parquet")
+            .WithDescription("format: csv (default), jsonl or parquet; filter, orderBy and select as for rows. CSV neutralises text cells " +
+                "that spreadsheets would run as formulas (a leading ' before =, +, -, @, tab, CR) unless raw=true.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -53,7 +68,7 @@ public static class DatasetsApi
     }
 
     internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> PutDatasetAsync(
-        string dataset, HttpRequest request, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+        string dataset, HttpRequest request, CatalogDbContext catalog, IWarehouse warehouse, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!DatasetName.IsValid(dataset))
         {
@@ -91,8 +106,19 @@ public static class DatasetsApi
             catalog.Datasets.Add(found);
         }
 
+        if (DatasetIndexes.Unknown(found, settings) is { } unknown)
+        {
+            return Problems.BadRequest("Invalid dataset settings", $"indexes: the dataset has no column '{unknown}'.");
+        }
+
         found.Settings = settings.ToJson();
         await catalog.SaveChangesAsync(cancellationToken);
+        if (found.Columns.Count > 0 && settings.Indexes is { Count: > 0 })
+        {
+            // Declared indexes serve queries from now on, not only after the next run.
+            await using var connection = await warehouse.OpenAsync(cancellationToken);
+            await DatasetIndexes.CreateAsync(warehouse, connection, null, found, settings, cancellationToken);
+        }
         return TypedResults.Ok(DatasetResponse.From(found));
     }
 
@@ -115,28 +141,92 @@ public static class DatasetsApi
     }
 
     internal static async Task<Results<Ok<RowsPage>, ProblemHttpResult>> GetRowsAsync(
-        string dataset, CatalogDbContext catalog, DatasetRows rows, CancellationToken cancellationToken,
-        long offset = 0, int limit = DefaultLimit)
+        string dataset, CatalogDbContext catalog, DatasetQueries queries, CancellationToken cancellationToken,
+        string? filter = null, string? orderBy = null, string? select = null, long offset = 0, int limit = DefaultLimit,
+        string? cursor = null, bool count = false)
     {
         if (!DatasetName.IsValid(dataset))
         {
             return Problems.InvalidDatasetName(dataset);
         }
 
-        if (offset < 0)
+        var found = await FindAsync(catalog, dataset, cancellationToken);
+        if (found is null)
         {
-            return Problems.BadRequest("Invalid offset", $"offset must be 0 or more; it was {offset}.");
+            return Problems.DatasetNotFound(dataset);
         }
 
-        if (limit is < 1 or > DatasetRows.MaxLimit)
+        try
         {
-            return Problems.BadRequest("Invalid limit", $"limit must be between 1 and {DatasetRows.MaxLimit}; it was {limit}.");
+            var request = new RowsRequest { Filter = filter, OrderBy = orderBy, Select = select, Offset = offset, Limit = limit, Cursor = cursor, Count = count };
+            return TypedResults.Ok(await queries.ReadAsync(found, request, cancellationToken));
+        }
+        catch (QueryException e)
+        {
+            return Problems.InvalidQuery(e);
+        }
+    }
+
+    internal static async Task<Results<Ok<AggregateResult>, ProblemHttpResult>> GetAggregateAsync(
+        string dataset, CatalogDbContext catalog, DatasetQueries queries, CancellationToken cancellationToken,
+        string? groupBy = null, string? measures = null, string? filter = null, int limit = 1000)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
         }
 
         var found = await FindAsync(catalog, dataset, cancellationToken);
-        return found is null
-            ? Problems.DatasetNotFound(dataset)
-            : TypedResults.Ok(await rows.ReadPageAsync(found, offset, limit, cancellationToken));
+        if (found is null)
+        {
+            return Problems.DatasetNotFound(dataset);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await queries.AggregateAsync(found, groupBy, measures, filter, limit, cancellationToken));
+        }
+        catch (QueryException e)
+        {
+            return Problems.InvalidQuery(e);
+        }
+    }
+
+    internal static async Task<IResult> GetExportAsync(
+        string dataset, CatalogDbContext catalog, DatasetQueries queries, HttpContext context, CancellationToken cancellationToken,
+        string format = "csv", string? filter = null, string? orderBy = null, string? select = null, bool raw = false)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        if (!RowExports.Formats.Contains(format))
+        {
+            return Problems.BadRequest("Invalid format", $"format '{format}' is not one of {string.Join(", ", RowExports.Formats)}.");
+        }
+
+        var found = await FindAsync(catalog, dataset, cancellationToken);
+        if (found is null)
+        {
+            return Problems.DatasetNotFound(dataset);
+        }
+
+        RowStream rows;
+        try
+        {
+            // Opened before the response starts, so a bad query still answers 400 rather than a broken download.
+            rows = await queries.OpenAsync(found, filter, orderBy, select, cancellationToken);
+        }
+        catch (QueryException e)
+        {
+            return Problems.InvalidQuery(e);
+        }
+
+        context.Response.RegisterForDisposeAsync(rows);
+        return TypedResults.Stream(
+            body => RowExports.WriteAsync(format, rows, body, raw, cancellationToken),
+            RowExports.ContentType(format), $"{found.Name}.{format}");
     }
 
     private static Task<Dataset?> FindAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)

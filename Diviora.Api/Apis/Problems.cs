@@ -1,4 +1,5 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Query;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Diviora.Api.Apis;
@@ -14,5 +15,11 @@ internal static class Problems
 
     public static ProblemHttpResult DatasetNotFound(string name) =>
         TypedResults.Problem($"There is no dataset '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Dataset not found");
+
+    /// <summary>A query that cannot run: which parameter, where in it, and why.</summary>
+    public static ProblemHttpResult InvalidQuery(QueryException e) =>
+        TypedResults.Problem(
+            e.Message, statusCode: StatusCodes.Status400BadRequest, title: $"Invalid {e.Parameter}",
+            extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter, ["position"] = e.Position < 0 ? null : e.Position });
 
 }

@@ -2,6 +2,8 @@ using Aspire.Hosting.ApplicationModel;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Aspire.Hosting;
 
@@ -65,6 +67,75 @@ public static class LocalStandInExtensions
                 context.Args.Add("--skipApiVersionCheck");
                 context.Args.Add("--disableTelemetry");
                 context.Args.Add("--loose");
+            })
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    /// <summary>
+    /// Adds a PostgreSQL server from the machine's binaries (<c>Diviora:Postgres:BinDirectory</c>, else the newest under
+    /// /usr/lib/postgresql). Its cluster lives in <c>{dataDirectory}/postgres</c>, created by initdb before the first
+    /// start, with a generated password kept in <c>{dataDirectory}/postgres.password</c>.
+    /// </summary>
+    public static IResourceBuilder<PostgresServerResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, string dataDirectory)
+    {
+        var installation = PostgresInstallation.Find(builder.Configuration[PostgresInstallation.BinDirectorySetting]);
+        var clusterDirectory = Path.Combine(dataDirectory, "postgres");
+        var passwordFile = Path.Combine(dataDirectory, "postgres.password");
+        Directory.CreateDirectory(dataDirectory);
+        var password = builder.AddParameter($"{name}-password", PostgresInstallation.ReadOrCreatePassword(passwordFile, clusterDirectory), secret: true);
+
+        var (command, prefix) = installation.Command("postgres");
+        var postgres = new PostgresServerResource(name, command, clusterDirectory, password.Resource);
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, async cancellationToken =>
+        {
+            // No pooling: an idle pooled connection would hold off the server's shutdown when the AppHost stops.
+            var connectionString = new NpgsqlConnectionStringBuilder(await postgres.ConnectionStringExpression.GetValueAsync(cancellationToken))
+            {
+                Database = "postgres",
+                Pooling = false,
+                Timeout = 5,
+            };
+            await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var select = new NpgsqlCommand("SELECT 1", connection);
+            await select.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        });
+
+        // DCP stops an executable with SIGTERM, which PostgreSQL takes as a "smart" shutdown that waits for every client
+        // to leave (DCP kills it after a few seconds). When the AppHost stops, ask for a fast shutdown instead, as the
+        // postgres container image does with STOPSIGNAL SIGINT.
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => installation.RequestFastShutdown(clusterDirectory));
+            return Task.CompletedTask;
+        });
+
+        // A Unix socket path is limited to 107 bytes; past that the server listens on TCP only.
+        var socketDirectory = Path.Combine(clusterDirectory, ".s.PGSQL.65535").Length < 108 ? clusterDirectory : "";
+        return builder.AddResource(postgres)
+            .WithEndpoint(name: PostgresServerResource.PrimaryEndpointName, scheme: "tcp")
+            .WithArgs(context =>
+            {
+                foreach (var argument in prefix)
+                {
+                    context.Args.Add(argument);
+                }
+
+                context.Args.Add("-D");
+                context.Args.Add(clusterDirectory);
+                context.Args.Add("-h");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("-p");
+                context.Args.Add(postgres.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("-k");
+                context.Args.Add(socketDirectory);
+            })
+            .OnBeforeResourceStarted(async (resource, @event, cancellationToken) =>
+            {
+                var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource);
+                await installation.InitializeClusterAsync(clusterDirectory, passwordFile, logger, cancellationToken);
             })
             .WithHealthCheck(healthCheckKey);
     }

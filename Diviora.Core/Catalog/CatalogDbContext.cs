@@ -2,8 +2,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Diviora.Core.Catalog;
 
-/// <summary>The catalog: datasets, their columns and the runs that load them.</summary>
-public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
+/// <summary>
+/// The catalog: datasets, their columns and the runs that load them. Each warehouse has its own subclass, so each
+/// provider keeps its own migrations (<c>Catalog/Migrations/{Provider}</c>).
+/// </summary>
+public abstract class CatalogDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Dataset> Datasets => Set<Dataset>();
 
@@ -23,3 +26,12 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 }
+
+/// <summary>The catalog in the embedded SQLite warehouse.</summary>
+public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options);
+
+/// <summary>The catalog in a PostgreSQL warehouse.</summary>
+public sealed class PostgresCatalogDbContext(DbContextOptions<PostgresCatalogDbContext> options) : CatalogDbContext(options);
+
+/// <summary>The catalog in an Azure SQL or SQL Server warehouse.</summary>
+public sealed class SqlServerCatalogDbContext(DbContextOptions<SqlServerCatalogDbContext> options) : CatalogDbContext(options);

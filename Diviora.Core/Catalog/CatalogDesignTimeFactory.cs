@@ -3,9 +3,25 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace Diviora.Core.Catalog;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the context without a running host.</summary>
-internal sealed class CatalogDesignTimeFactory : IDesignTimeDbContextFactory<CatalogDbContext>
+// Let `dotnet ef migrations add X --context <Provider>CatalogDbContext` build each provider's context without a host.
+
+/// <summary>Design-time SQLite catalog.</summary>
+internal sealed class SqliteCatalogDesignTimeFactory : IDesignTimeDbContextFactory<SqliteCatalogDbContext>
 {
-    public CatalogDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public SqliteCatalogDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+/// <summary>Design-time PostgreSQL catalog (no server is contacted).</summary>
+internal sealed class PostgresCatalogDesignTimeFactory : IDesignTimeDbContextFactory<PostgresCatalogDbContext>
+{
+    public PostgresCatalogDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseNpgsql("Host=127.0.0.1;Database=design_time").Options);
+}
+
+/// <summary>Design-time SQL Server catalog (no server is contacted).</summary>
+internal sealed class SqlServerCatalogDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerCatalogDbContext>
+{
+    public SqlServerCatalogDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseSqlServer("Server=127.0.0.1;Database=design_time;TrustServerCertificate=true").Options);
 }

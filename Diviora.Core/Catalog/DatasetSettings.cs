@@ -53,6 +53,16 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ColumnSettings>? Columns { get; init; }
 
+    /// <summary>
+    /// Columns to index, each entry one index over one or more columns (<c>[["country"], ["created_at"]]</c>), so
+    /// filters and orders on them stay fast on large datasets. Built after the first run that has the columns.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<IReadOnlyList<string>>? Indexes { get; init; }
+
+    /// <summary>The most indexes a dataset may declare.</summary>
+    public const int MaxIndexes = 16;
+
     /// <summary>The null tokens in force.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveNullTokens => NullTokens ?? DefaultNullTokens;
@@ -104,6 +114,22 @@ public sealed record DatasetSettings
         if (NullTokens?.Any(t => t is null || t.Length > 32) == true)
         {
             return "nullTokens must be strings of at most 32 characters.";
+        }
+
+        if (Indexes is { } indexes)
+        {
+            if (indexes.Count > MaxIndexes)
+            {
+                return $"indexes: at most {MaxIndexes} indexes; there were {indexes.Count}.";
+            }
+
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                if (indexes[i] is not { Count: > 0 and <= 8 } index || index.Any(string.IsNullOrEmpty) || index.Distinct(StringComparer.Ordinal).Count() != index.Count)
+                {
+                    return $"indexes[{i}] must list 1 to 8 distinct column names.";
+                }
+            }
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

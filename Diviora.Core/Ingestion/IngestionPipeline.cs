@@ -60,12 +60,35 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
         var staging = "stage_" + runId.ToString("N");
         var ingestedAt = time.GetUtcNow().UtcDateTime;
-        var staged = await StageAsync(connection, run, options, settings, rules, plan, staging, cancellationToken);
-        var stagedAt = Stopwatch.GetTimestamp();
-        var timings = (Infer: Stopwatch.GetElapsedTime(started, inferred), Stage: Stopwatch.GetElapsedTime(inferred, stagedAt));
-        await AppendAsync(connection, runId, attempt, existing, settings, plan, staging, staged, ingestedAt, timings, cancellationToken);
-        return new LoadResult(staged.Rows, staged.Rejected, timings.Infer, timings.Stage, Stopwatch.GetElapsedTime(stagedAt));
+        try
+        {
+            var staged = await StageAsync(connection, run, options, settings, rules, plan, staging, cancellationToken);
+            var stagedAt = Stopwatch.GetTimestamp();
+            var timings = (Infer: Stopwatch.GetElapsedTime(started, inferred), Stage: Stopwatch.GetElapsedTime(inferred, stagedAt));
+            await AppendAsync(connection, runId, attempt, existing, settings, plan, staging, staged, ingestedAt, timings, cancellationToken);
+            return new LoadResult(staged.Rows, staged.Rejected, timings.Infer, timings.Stage, Stopwatch.GetElapsedTime(stagedAt));
+        }
+        finally
+        {
+            // Pooled connections outlive the run: its staging table must not.
+            await DropStagingAsync(connection, staging);
+        }
     }
+
+    private async Task DropStagingAsync(DbConnection connection, string staging)
+    {
+        try
+        {
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = warehouse.Dialect.DropStaging(staging);
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (DbException)
+        {
+            // A broken connection takes its session's temporary tables with it.
+        }
+    }
+
 
     /// <summary>The first pass: every value of every column decides the column's type.</summary>
     private async Task<List<InferredColumn>> InferColumnsAsync(
@@ -342,6 +365,17 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         var started = Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var catalog = warehouse.CatalogOn(connection, transaction);
+        var datasetId = await catalog.Runs.Where(r => r.Id == runId).Select(r => r.DatasetId).SingleAsync(cancellationToken);
+        if (warehouse.Dialect.LockDataset is { } lockDataset)
+        {
+            // Concurrent runs of one dataset change its schema and rows one after the other.
+            await using var take = connection.CreateCommand();
+            take.Transaction = transaction;
+            take.CommandText = lockDataset;
+            take.AddParameter("@dataset", (long)datasetId);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var run = await catalog.Runs.Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
         if (run.Status != RunStatus.Running || run.Attempts != attempt)
         {
@@ -396,6 +430,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             await append.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await DatasetIndexes.CreateAsync(warehouse, connection, transaction, dataset, settings, cancellationToken);
         dataset.RowCount = settings.IsUpsert
             ? await CountAsync(connection, transaction, dialect.CountRows(dataset.TableName), cancellationToken)
             : settings.IsReplace ? staged.Rows : dataset.RowCount + staged.Rows;

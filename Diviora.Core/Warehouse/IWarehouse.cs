@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Diviora.Core.Catalog;
-using Microsoft.EntityFrameworkCore;
 
 namespace Diviora.Core.Warehouse;
 
@@ -25,8 +24,8 @@ public interface IWarehouse
     /// <summary>A catalog context over an open connection, enlisted in <paramref name="transaction"/> when given.</summary>
     CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null);
 
-    /// <summary>Points a catalog context at this warehouse (for hosts that register <see cref="CatalogDbContext"/>).</summary>
-    void ConfigureCatalog(DbContextOptionsBuilder options);
+    /// <summary>A catalog context with its own connections (for hosts that register <see cref="CatalogDbContext"/> per request).</summary>
+    CatalogDbContext CreateCatalog();
 
     /// <summary>Creates or upgrades the catalog schema; safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);

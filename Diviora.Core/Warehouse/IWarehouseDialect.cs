@@ -1,4 +1,5 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Query;
 
 namespace Diviora.Core.Warehouse;
 
@@ -53,6 +54,44 @@ public interface IWarehouseDialect
     /// </summary>
     IReadOnlyList<string> WidenColumn(string table, DatasetColumn column, ColumnType from);
 
-    /// <summary>Selects the columns of a page of rows in load order, with <c>@offset</c> and <c>@limit</c>.</summary>
-    string SelectPage(string table, IReadOnlyList<DatasetColumn> columns);
+    /// <summary>Drops a run's staging table once the run no longer needs it.</summary>
+    string DropStaging(string staging);
+
+    /// <summary>
+    /// A statement that makes concurrent final transactions of one dataset (<c>@dataset</c>) take turns, or null
+    /// where the database serialises writers anyway.
+    /// </summary>
+    string? LockDataset { get; }
+
+    /// <summary>Creates an index named <paramref name="index"/> on the columns, if it does not exist yet.</summary>
+    string CreateIndex(string table, string index, IReadOnlyList<DatasetColumn> columns);
+
+    // The query surface. QuerySql composes these into whole statements; values always travel as parameters.
+
+    /// <summary>The expression that compares, orders and aggregates a column by its value (quoted, unqualified).</summary>
+    string Comparable(DatasetColumn column);
+
+    /// <summary>The parameter <paramref name="parameter"/> as an expression comparable with <see cref="Comparable"/>.</summary>
+    string ComparableParameter(ColumnType type, string parameter);
+
+    /// <summary>A filter value in the form this database's driver binds for a column of <paramref name="type"/>.</summary>
+    object ParameterValue(ColumnType type, object value);
+
+    /// <summary>A case-sensitive <c>contains</c> or <c>startswith</c> test of a text column against <paramref name="parameter"/>.</summary>
+    string TextMatch(TextMatch kind, string column, string parameter);
+
+    /// <summary>The value to bind for <see cref="TextMatch"/>.</summary>
+    object TextMatchValue(TextMatch kind, string value);
+
+    /// <summary>One ORDER BY term; nulls sort as the smallest value (first ascending, last descending).</summary>
+    string OrderTerm(string expression, bool descending);
+
+    /// <summary>The paging clause after ORDER BY, with <c>@offset</c> and <c>@limit</c>.</summary>
+    string Page { get; }
+
+    /// <summary>An aggregate; <paramref name="expression"/> is null for <c>count()</c>.</summary>
+    string Measure(MeasureKind kind, string? expression);
+
+    /// <summary>The dataset table as a query names it.</summary>
+    string Table(string table);
 }

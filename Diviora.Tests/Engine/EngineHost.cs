@@ -11,7 +11,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Diviora.Tests.Engine;
 
-/// <summary>The engine as the Worker wires it, on a real Azurite and a fresh SQLite file, with fast retries.</summary>
+/// <summary>
+/// The engine as the Worker wires it, on a real Azurite and a fresh warehouse (a SQLite file, or the PostgreSQL
+/// database a connection string names), with fast retries.
+/// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -23,12 +26,12 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<EngineHost> StartAsync(AzuriteServer azurite, Func<IPayloadStore, IPayloadStore>? payloads = null)
+    public static async Task<EngineHost> StartAsync(AzuriteServer azurite, Func<IPayloadStore, IPayloadStore>? payloads = null, string? warehouse = null)
     {
         var queueName = "ingestion-" + Guid.NewGuid().ToString("N")[..12];
         var directory = Path.Combine(Path.GetTempPath(), "diviora-engine-" + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:warehouse"] = $"Data Source={Path.Combine(directory, "warehouse.db")}";
+        builder.Configuration["ConnectionStrings:warehouse"] = warehouse ?? $"Data Source={Path.Combine(directory, "warehouse.db")}";
         builder.Configuration["Diviora:Queue:Name"] = queueName;
         builder.Configuration["Diviora:Queue:RetryDelay"] = "00:00:00.010";
         builder.Configuration["Diviora:Queue:PollInterval"] = "00:00:00.050";
@@ -73,6 +76,40 @@ public sealed class EngineHost : IAsyncDisposable
         return runId;
     }
 
+    /// <summary>Sets a dataset's settings (creating it), as <c>PUT /api/datasets/{d}</c> does.</summary>
+    public async Task SetSettingsAsync(string dataset, string json)
+    {
+        var settings = DatasetSettings.TryRead(json, out var error) ?? throw new ArgumentException(error, nameof(json));
+        Assert.Null(settings.Validate());
+        await using var catalog = await CatalogAsync();
+        var normalized = dataset.ToLowerInvariant();
+        var found = await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized);
+        if (found is null)
+        {
+            found = Dataset.Create(dataset, DateTime.UtcNow);
+            catalog.Datasets.Add(found);
+        }
+
+        found.Settings = settings.ToJson();
+        await catalog.SaveChangesAsync();
+    }
+
+    /// <summary>Stores <paramref name="csv"/>, runs it to the end in this call, and answers the finished run.</summary>
+    public async Task<Run> LoadAsync(string dataset, string csv)
+    {
+        var runId = await QueueRunAsync(dataset, csv);
+        await Get<Diviora.Core.Messaging.IRunMessageHandler>().HandleAsync(new Diviora.Core.Messaging.RunMessage(runId, null, null), 1, CancellationToken.None);
+        return await RunAsync(runId);
+    }
+
+    /// <summary>The dataset as the catalog has it now.</summary>
+    public async Task<Dataset> DatasetAsync(string dataset)
+    {
+        await using var catalog = await CatalogAsync();
+        var normalized = dataset.ToLowerInvariant();
+        return await catalog.Datasets.AsNoTracking().SingleAsync(d => d.NormalizedName == normalized);
+    }
+
     public async Task<Run> RunAsync(Guid runId)
     {
         await using var catalog = await CatalogAsync();
@@ -95,11 +132,7 @@ public sealed class EngineHost : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private async Task<CatalogDbContext> CatalogAsync()
-    {
-        var warehouse = Get<IWarehouse>();
-        return warehouse.CatalogOn(await warehouse.OpenAsync(CancellationToken.None));
-    }
+    private Task<CatalogDbContext> CatalogAsync() => Task.FromResult(Get<IWarehouse>().CreateCatalog());
 
     public async ValueTask DisposeAsync()
     {

@@ -141,7 +141,7 @@ public sealed class SettingsAndRejectsTests(PlatformFixture platform)
 
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
         var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/snapshot/rows");
-        Assert.Equal("""{"total":1,"rows":[{"n":4}]}""", rows.GetRawText());
+        Assert.Equal("""{"total":1,"rows":[{"n":4}],"nextCursor":null}""", rows.GetRawText());
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed record DatasetSummary(string Name, long RowCount, DateTime? Update
 
 public sealed record ColumnSummary(string Name, string Type, bool Nullable);
 
-public sealed record RowsPage(long Total, IReadOnlyList<Dictionary<string, JsonElement>> Rows);
+public sealed record RowsPage(long? Total, IReadOnlyList<Dictionary<string, JsonElement>> Rows, string? NextCursor = null);
 
 public sealed record RunSummary(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,

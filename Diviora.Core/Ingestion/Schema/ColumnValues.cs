@@ -127,16 +127,30 @@ public static class ColumnValues
         }
     }
 
-    /// <summary>The JSON-ready value of a stored field: long, bool, decimal, a JSON number as written (double) or string.</summary>
+    /// <summary>
+    /// The JSON-ready value of a stored field, the same from every warehouse: long, bool, decimal, double,
+    /// or the canonical text of dates and times (SQLite stores that text; PostgreSQL and SQL Server typed values).
+    /// </summary>
     public static object? FromStored(ColumnType type, object? stored) => stored switch
     {
         null or DBNull => null,
         _ => type switch
         {
-            ColumnType.Boolean => Convert.ToInt64(stored, CultureInfo.InvariantCulture) != 0,
+            ColumnType.Boolean => stored is bool flag ? flag : Convert.ToInt64(stored, CultureInfo.InvariantCulture) != 0,
             ColumnType.Integer => Convert.ToInt64(stored, CultureInfo.InvariantCulture),
-            ColumnType.Decimal => decimal.Parse(Convert.ToString(stored, CultureInfo.InvariantCulture)!, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
-            ColumnType.Double => JsonSerializer.Deserialize<JsonElement>(Convert.ToString(stored, CultureInfo.InvariantCulture)!),
+            ColumnType.Decimal => stored switch
+            {
+                decimal exact => exact,
+                double approximate => (decimal)approximate,
+                long whole => (decimal)whole,
+                _ => decimal.Parse(Convert.ToString(stored, CultureInfo.InvariantCulture)!, NumberStyles.Float, CultureInfo.InvariantCulture),
+            },
+            ColumnType.Double => stored is string written ? double.Parse(written, NumberStyles.Float, CultureInfo.InvariantCulture) : Convert.ToDouble(stored, CultureInfo.InvariantCulture),
+            ColumnType.Date when stored is DateTime date => StoredText.Date(DateOnly.FromDateTime(date)),
+            ColumnType.Date when stored is DateOnly date => StoredText.Date(date),
+            ColumnType.Timestamp when stored is DateTime timestamp => StoredText.Timestamp(timestamp),
+            ColumnType.TimestampTz when stored is DateTime instant => StoredText.TimestampTz(new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc))),
+            ColumnType.TimestampTz when stored is DateTimeOffset instant => StoredText.TimestampTz(instant),
             _ => Convert.ToString(stored, CultureInfo.InvariantCulture),
         },
     };

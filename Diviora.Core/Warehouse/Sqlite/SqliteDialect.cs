@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using Diviora.Core.Catalog;
+using Diviora.Core.Query;
 
 namespace Diviora.Core.Warehouse.Sqlite;
 
@@ -133,11 +135,61 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
-    public string SelectPage(string table, IReadOnlyList<DatasetColumn> columns)
+    public string DropStaging(string staging) => $"DROP TABLE IF EXISTS temp.{Quote(staging)}";
+
+    /// <inheritdoc />
+    public string? LockDataset => null;
+
+    /// <inheritdoc />
+    public string CreateIndex(string table, string index, IReadOnlyList<DatasetColumn> columns) =>
+        $"CREATE INDEX IF NOT EXISTS main.{Quote(index)} ON {Quote(table)} ({string.Join(", ", columns.Select(Comparable))})";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Decimals and doubles are stored as text and compare as numbers; timestamps with an offset compare as instants.
+    /// Declared indexes are built on the same expressions, so filters and orders on them use the index.
+    /// </remarks>
+    public string Comparable(DatasetColumn column) => column.Type switch
     {
-        var selected = columns.Count == 0 ? Quote(SystemColumns.RowId) : Names(columns);
-        return $"SELECT {selected} FROM {Quote(table)} ORDER BY {Quote(SystemColumns.RowId)} LIMIT @limit OFFSET @offset";
-    }
+        ColumnType.Decimal or ColumnType.Double => $"CAST({Quote(column.PhysicalName)} AS REAL)",
+        ColumnType.TimestampTz => $"julianday({Quote(column.PhysicalName)})",
+        _ => Quote(column.PhysicalName),
+    };
+
+    /// <inheritdoc />
+    public string ComparableParameter(ColumnType type, string parameter) =>
+        type == ColumnType.TimestampTz ? $"julianday({parameter})" : parameter;
+
+    /// <inheritdoc />
+    public object ParameterValue(ColumnType type, object value) => value switch
+    {
+        bool b => b ? 1L : 0L,
+        decimal d => (double)d,
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime timestamp => StoredText.Timestamp(timestamp),
+        DateTimeOffset instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture),
+        _ => value,
+    };
+
+    /// <inheritdoc />
+    public string TextMatch(TextMatch kind, string column, string parameter) => kind == Query.TextMatch.Contains
+        ? $"instr({column}, {parameter}) > 0"
+        : $"substr({column}, 1, length({parameter})) = {parameter}";
+
+    /// <inheritdoc />
+    public object TextMatchValue(TextMatch kind, string value) => value;
+
+    /// <inheritdoc />
+    public string OrderTerm(string expression, bool descending) => descending ? expression + " DESC" : expression;
+
+    /// <inheritdoc />
+    public string Page => "LIMIT @limit OFFSET @offset";
+
+    /// <inheritdoc />
+    public string Measure(MeasureKind kind, string? expression) => QuerySql.StandardMeasure(kind, expression);
+
+    /// <inheritdoc />
+    public string Table(string table) => "main." + Quote(table);
 
     /// <summary>The quoted physical names, comma-separated, each after <paramref name="prefix"/> (a table alias).</summary>
     private string Names(IEnumerable<DatasetColumn> columns, string prefix = "") =>

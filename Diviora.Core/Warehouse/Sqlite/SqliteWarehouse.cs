@@ -40,7 +40,7 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
     /// <inheritdoc />
     public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)
     {
-        var context = new CatalogDbContext(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite(connection).Options);
+        var context = new SqliteCatalogDbContext(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseSqlite(connection).Options);
         if (transaction is not null)
         {
             context.Database.UseTransaction(transaction);
@@ -50,7 +50,8 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
     }
 
     /// <inheritdoc />
-    public void ConfigureCatalog(DbContextOptionsBuilder options) => options.UseSqlite(_connectionString);
+    public CatalogDbContext CreateCatalog() =>
+        new SqliteCatalogDbContext(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseSqlite(_connectionString).Options);
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)

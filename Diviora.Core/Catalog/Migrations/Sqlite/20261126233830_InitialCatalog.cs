@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Diviora.Core.Catalog.Migrations
+namespace Diviora.Core.Catalog.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class InitialCatalog : Migration

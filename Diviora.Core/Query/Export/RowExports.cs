@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Diviora.Core.Query.Export;
+
+/// <summary>The formats <c>GET /api/datasets/{d}/export</c> writes, each streaming row by row.</summary>
+public static class RowExports
+{
+    /// <summary>The format names, as the <c>format</c> parameter takes them.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["csv", "jsonl", "parquet"];
+
+    /// <summary>The media type of a format.</summary>
+    public static string ContentType(string format) => format switch
+    {
+        "csv" => "text/csv; charset=utf-8",
+        "jsonl" => "application/x-ndjson",
+        _ => "application/vnd.apache.parquet",
+    };
+
+    /// <summary>Writes every row of <paramref name="rows"/> to <paramref name="output"/> in <paramref name="format"/>.</summary>
+    public static Task WriteAsync(string format, RowStream rows, Stream output, bool raw, CancellationToken cancellationToken) => format switch
+    {
+        "csv" => WriteCsvAsync(rows, output, raw, cancellationToken),
+        "jsonl" => WriteJsonLinesAsync(rows, output, cancellationToken),
+        "parquet" => ParquetExport.WriteAsync(rows, output, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format."),
+    };
+
+    /// <summary>
+    /// RFC 4180 CSV with a header of the column names. Unless <paramref name="raw"/>, a text cell that a spreadsheet
+    /// would run as a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or carriage return) gets a
+    /// leading <c>'</c>, so opening an export never executes what a source wrote into it.
+    /// </summary>
+    public static async Task WriteCsvAsync(RowStream rows, Stream output, bool raw, CancellationToken cancellationToken)
+    {
+        var buffer = new AsyncOnlyBuffer(output);
+        await using var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+        var columns = rows.Columns;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            WriteCsvField(writer, i, columns[i].Name, neutralise: false);
+        }
+
+        await writer.WriteAsync("\r\n");
+        var count = 0L;
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var value = rows.Value(i);
+                WriteCsvField(writer, i, Text(value), neutralise: !raw && value is string);
+            }
+
+            writer.Write("\r\n");
+            if ((++count & 0xFF) == 0)
+            {
+                // Synchronous writes only fill memory; the response is written asynchronously, a block at a time.
+                writer.Flush();
+                await buffer.DrainAsync(cancellationToken);
+            }
+        }
+
+        writer.Flush();
+        await buffer.DrainAsync(cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>One JSON object per line, keyed by column name and typed as the rows API answers.</summary>
+    public static async Task WriteJsonLinesAsync(RowStream rows, Stream output, CancellationToken cancellationToken)
+    {
+        var columns = rows.Columns;
+        var names = columns.Select(c => JsonEncodedText.Encode(c.Name)).ToArray();
+        var buffer = new AsyncOnlyBuffer(output);
+        await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        var count = 0L;
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                json.WritePropertyName(names[i]);
+                WriteJsonValue(json, rows.Value(i));
+            }
+
+            json.WriteEndObject();
+            json.Flush();
+            buffer.WriteByte((byte)'\n');
+            json.Reset();
+            if ((++count & 0xFF) == 0)
+            {
+                await buffer.DrainAsync(cancellationToken);
+            }
+        }
+
+        await buffer.DrainAsync(cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private static void WriteJsonValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case bool flag:
+                json.WriteBooleanValue(flag);
+                break;
+            case long whole:
+                json.WriteNumberValue(whole);
+                break;
+            case decimal exact:
+                json.WriteNumberValue(exact);
+                break;
+            case double approximate:
+                json.WriteNumberValue(approximate);
+                break;
+            case JsonElement element:
+                element.WriteTo(json);
+                break;
+            default:
+                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        bool flag => flag ? "true" : "false",
+        JsonElement element => element.GetRawText(),
+        double approximate => approximate.ToString("R", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static void WriteCsvField(StreamWriter writer, int index, string text, bool neutralise)
+    {
+        if (index > 0)
+        {
+            writer.Write(',');
+        }
+
+        var formula = neutralise && text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+        if (!formula && text.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            writer.Write(text);
+            return;
+        }
+
+        writer.Write('"');
+        if (formula)
+        {
+            writer.Write('\'');
+        }
+
+        writer.Write(text.Replace("\"", "\"\"", StringComparison.Ordinal));
+        writer.Write('"');
+    }
+
+    /// <summary>
+    /// Collects synchronous writes in memory and hands them to the real output only in <see cref="DrainAsync"/>: an
+    /// ASP.NET Core response refuses synchronous I/O, and the writers above are fastest writing synchronously.
+    /// </summary>
+    private sealed class AsyncOnlyBuffer(Stream output) : Stream
+    {
+        private readonly MemoryStream _pending = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public async ValueTask DrainAsync(CancellationToken cancellationToken)
+        {
+            if (_pending.Length > 0)
+            {
+                await output.WriteAsync(_pending.GetBuffer().AsMemory(0, (int)_pending.Length), cancellationToken);
+                _pending.SetLength(0);
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => _pending.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _pending.Write(buffer);
+
+        public override void WriteByte(byte value) => _pending.WriteByte(value);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

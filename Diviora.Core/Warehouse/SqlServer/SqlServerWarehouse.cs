@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Diviora.Core.Catalog;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Core.Warehouse.SqlServer;
+
+/// <summary>
+/// An Azure SQL or SQL Server warehouse: the catalog and the dataset tables in one database, so a run's rows and its
+/// final status commit together. Runs stage into a session temp table with <see cref="SqlBulkCopy"/>.
+/// </summary>
+/// <remarks>
+/// Microsoft Entra ID sign-in needs nothing here: put it in the connection string, for example
+/// <c>Server=tcp:x.database.windows.net,1433;Initial Catalog=diviora;Authentication=Active Directory Default</c>
+/// (a managed identity in Azure, the developer's Azure CLI or Visual Studio sign-in locally).
+/// </remarks>
+public sealed class SqlServerWarehouse : IWarehouse
+{
+    /// <summary>SQL Server's "database already exists".</summary>
+    private const int DatabaseExists = 1801;
+
+    private readonly string _connectionString;
+    private readonly SqlServerDialect _dialect = new();
+
+    /// <summary>A warehouse on the database <paramref name="connectionString"/> names (created on first migration where allowed).</summary>
+    /// <exception cref="ArgumentException">The string is not a SQL Server connection string.</exception>
+    public SqlServerWarehouse(string connectionString)
+    {
+        // Long loads must not be cut off by the 30 s default; cancellation still stops them.
+        _connectionString = new SqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+    }
+
+    /// <inheritdoc />
+    public IWarehouseDialect Dialect => _dialect;
+
+    /// <inheritdoc />
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqlConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IStagingWriter> OpenStagingAsync(
+        DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken) =>
+        new PipelinedStagingWriter(await SqlServerStagingWriter.OpenAsync((SqlConnection)connection, _dialect, staging, columns, cancellationToken), columns.Count);
+
+    // No EnableRetryOnFailure: a retrying execution strategy refuses the transactions the pipeline opens itself.
+
+    /// <inheritdoc />
+    public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)
+    {
+        var context = new SqlServerCatalogDbContext(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseSqlServer(connection).Options);
+        if (transaction is not null)
+        {
+            context.Database.UseTransaction(transaction);
+        }
+
+        return context;
+    }
+
+    /// <inheritdoc />
+    public CatalogDbContext CreateCatalog() =>
+        new SqlServerCatalogDbContext(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseSqlServer(_connectionString).Options);
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var catalog = CreateCatalog();
+        try
+        {
+            // Creates the database when it does not exist; EF Core holds an application lock while it applies.
+            await catalog.Database.MigrateAsync(cancellationToken);
+        }
+        catch (SqlException e) when (e.Number == DatabaseExists)
+        {
+            // Another process created the database at the same moment: migrate what it created.
+            await catalog.Database.MigrateAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Diviora.Tests.Engine;
+using Diviora.Tests.Infrastructure;
+
+namespace Diviora.Tests.Warehouse;
+
+/// <summary>A real Azurite and a real PostgreSQL server, shared by the warehouse tests; each test gets fresh databases.</summary>
+public sealed class WarehouseFixture : IAsyncLifetime
+{
+    public AzuriteServer Azurite { get; } = new();
+
+    public PostgresServer Postgres { get; } = new();
+
+    /// <summary>An engine on a fresh warehouse of <paramref name="kind"/> (<c>sqlite</c> or <c>postgres</c>).</summary>
+    public async Task<EngineHost> EngineAsync(string kind) => kind switch
+    {
+        "sqlite" => await EngineHost.StartAsync(Azurite),
+        "postgres" => await EngineHost.StartAsync(Azurite, warehouse: await Postgres.CreateDatabaseAsync("wh")),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.InitializeAsync();
+        await Postgres.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Postgres.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WarehouseCollection : ICollectionFixture<WarehouseFixture>
+{
+    public const string Name = "warehouses";
+}
