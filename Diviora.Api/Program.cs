@@ -16,11 +16,13 @@ app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
+    app.MapGraphQlUi();
 }
 
 app.MapDefaultEndpoints();
 app.MapUploadsApi();
 app.MapRunsApi();
 app.MapDatasetsApi();
+app.MapGraphQlApi();
 
 app.Run();

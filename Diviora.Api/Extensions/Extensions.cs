@@ -1,4 +1,5 @@
 using Diviora.Api.Apis;
+using Diviora.Api.GraphQl;
 using Diviora.Core;
 
 namespace Diviora.Api.Extensions;
@@ -14,5 +15,6 @@ internal static class Extensions
         builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddGraphQlServices();
     }
 }

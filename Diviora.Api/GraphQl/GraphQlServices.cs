@@ -1,0 +1,23 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQLParser.AST;
+
+namespace Diviora.Api.GraphQl;
+
+/// <summary>Registers the GraphQL endpoint's parts: GraphQL.NET with System.Text.Json, the limits, and the catalog schema.</summary>
+internal static class GraphQlServices
+{
+    /// <summary>Expects the warehouse, <c>DatasetQueries</c> and <c>RejectsReader</c> to be registered (AddDivioraCore).</summary>
+    public static IServiceCollection AddGraphQlServices(this IServiceCollection services)
+    {
+        services.AddGraphQL(graphQl => graphQl
+            .AddSystemTextJson()
+            // One resolver at a time: a request holds at most one catalog connection, however many fields it asks for.
+            .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            .AddComplexityAnalyzer(GraphQlLimits.Configure));
+        services.AddSingleton<CatalogSchemaBuilder>();
+        services.AddSingleton<CatalogSchemaCache>();
+        services.AddSingleton<GraphQlExecutor>();
+        return services;
+    }
+}
