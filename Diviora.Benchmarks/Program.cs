@@ -14,10 +14,13 @@ Console.WriteLine($"Generating the standard file ({rows:N0} rows) in {directory}
 var file = StandardFile.Ensure(directory, rows);
 var megabytes = new FileInfo(file).Length / 1024.0 / 1024.0;
 Console.WriteLine($"  {file}: {megabytes:N1} MB");
+// A small load into each warehouse first, so the measured runs find the code compiled, as a running Worker does.
+var warmUp = StandardFile.Ensure(directory, 20_000);
 
 if (only is null or "sqlite")
 {
     var work = Path.Combine(directory, "engine-" + Guid.NewGuid().ToString("N"));
+    (await EngineRun.MeasureAsync(warmUp, 20_000, $"Data Source={Path.Combine(work, "warm-up.db")}", work)).Host.Dispose();
     var engine = await EngineRun.MeasureAsync(file, rows, $"Data Source={Path.Combine(work, "warehouse.db")}", work);
     Report("sqlite", engine);
     if (!skipReference)
@@ -34,7 +37,7 @@ if (only is null or "sqlite")
 
     engine.Host.Dispose();
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    Directory.Delete(work, recursive: true);
+    DeleteWork(work);
 }
 
 if (only is null or "postgres")
@@ -47,6 +50,7 @@ if (only is null or "postgres")
     else
     {
         var work = Path.Combine(directory, "engine-" + Guid.NewGuid().ToString("N"));
+        (await EngineRun.MeasureAsync(warmUp, 20_000, await PostgresCopy.CreateDatabaseAsync(postgres, "diviora_bench"), work)).Host.Dispose();
         var database = await PostgresCopy.CreateDatabaseAsync(postgres, "diviora_bench");
         var engine = await EngineRun.MeasureAsync(file, rows, database, work);
         Report("postgres", engine);
@@ -63,7 +67,7 @@ if (only is null or "postgres")
         }
 
         engine.Host.Dispose();
-        Directory.Delete(work, recursive: true);
+        DeleteWork(work);
     }
 }
 
@@ -72,6 +76,14 @@ void Report(string label, EngineRun.Result engine)
     Console.WriteLine();
     Console.WriteLine($"engine    {engine.Elapsed.TotalSeconds,8:N2} s  {rows / engine.Elapsed.TotalSeconds,12:N0} rows/s  {megabytes / engine.Elapsed.TotalSeconds,8:N1} MB/s  peak {engine.PeakMegabytes:N0} MB  into {label}");
     Console.WriteLine($"          stages: {engine.Stages}");
+}
+
+static void DeleteWork(string work)
+{
+    if (Directory.Exists(work))
+    {
+        Directory.Delete(work, recursive: true);
+    }
 }
 
 string? ArgValue(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -58,8 +58,13 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         var plan = SchemaPlan.For(existing, inferredColumns);
         var inferred = Stopwatch.GetTimestamp();
 
-        var staging = "stage_" + runId.ToString("N");
+        if (warehouse.LoadsDirectly(settings))
+        {
+            return await LoadDirectlyAsync(connection, run, attempt, existing, options, settings, rules, plan, started, inferred, cancellationToken);
+        }
+
         var ingestedAt = time.GetUtcNow().UtcDateTime;
+        var staging = "stage_" + runId.ToString("N");
         try
         {
             var staged = await StageAsync(connection, run, options, settings, rules, plan, staging, cancellationToken);
@@ -145,9 +150,19 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// The second pass: every row, converted to its column's type, into a connection-private staging table. A row
     /// that does not fit is listed in the run's rejects file, or fails the run when the dataset says so.
     /// </summary>
-    private async Task<Staged> StageAsync(
+    private Task<Staged> StageAsync(
         DbConnection connection, Run run, FormatOptions options, DatasetSettings settings, Dictionary<string, ColumnRules> compiled,
-        SchemaPlan plan, string staging, CancellationToken cancellationToken)
+        SchemaPlan plan, string staging, CancellationToken cancellationToken) =>
+        WriteRowsAsync(connection, run, options, settings, compiled, plan, staging,
+            () => warehouse.OpenStagingAsync(connection, staging, plan.Columns, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Reads the payload through the column rules into <paramref name="open"/>'s writer: a staging table, or the
+    /// dataset table itself when the warehouse loads directly (then <paramref name="staging"/> is null).
+    /// </summary>
+    private async Task<Staged> WriteRowsAsync(
+        DbConnection connection, Run run, FormatOptions options, DatasetSettings settings, Dictionary<string, ColumnRules> compiled,
+        SchemaPlan plan, string? staging, Func<Task<IStagingWriter>> open, CancellationToken cancellationToken)
     {
         string[] nullTokens = [.. settings.EffectiveNullTokens];
         var columns = plan.Columns;
@@ -172,7 +187,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         // Dataset columns the file lacks stay null in every staged row.
         var missing = Enumerable.Range(0, columns.Count).Except(target).ToArray();
         var keyFields = KeyFieldsOf(settings, columns, target);
-        await using var writer = await warehouse.OpenStagingAsync(connection, staging, columns, cancellationToken);
+        await using var writer = await open();
         await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id));
         long rows = 0;
         while (reader.Read())
@@ -242,7 +257,7 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         await writer.CompleteAsync(cancellationToken);
         if (settings.HasKey && !settings.IsUpsert)
         {
-            rows -= await RejectDuplicateKeysAsync(connection, run, settings, plan, staging, rejects, cancellationToken);
+            rows -= await RejectDuplicateKeysAsync(connection, run, settings, plan, staging!, rejects, cancellationToken);
         }
 
         await rejects.CompleteAsync();
@@ -363,42 +378,10 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         DateTime ingestedAt, (TimeSpan Infer, TimeSpan Stage) timings, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var catalog = warehouse.CatalogOn(connection, transaction);
-        var datasetId = await catalog.Runs.Where(r => r.Id == runId).Select(r => r.DatasetId).SingleAsync(cancellationToken);
-        if (warehouse.Dialect.LockDataset is { } lockDataset)
-        {
-            // Concurrent runs of one dataset change its schema and rows one after the other.
-            await using var take = connection.CreateCommand();
-            take.Transaction = transaction;
-            take.CommandText = lockDataset;
-            take.AddParameter("@dataset", (long)datasetId);
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var run = await catalog.Runs.Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
-        if (run.Status != RunStatus.Running || run.Attempts != attempt)
-        {
-            throw new RunSupersededException(runId);
-        }
-
-        var dataset = run.Dataset;
-        if (!SameSchema(dataset.Columns, planned))
-        {
-            // Another run changed the schema while this one staged; the retry plans against the new schema.
-            throw new InvalidOperationException($"Dataset '{dataset.Name}' changed its schema during this run.");
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        await ApplySchemaAsync(connection, transaction, dataset, plan, cancellationToken);
-        foreach (var change in plan.Changes)
-        {
-            catalog.SchemaChanges.Add(new SchemaChange
-            {
-                DatasetId = dataset.Id, RunId = runId, At = now, Kind = change.Kind, Column = change.Column.Name, Description = change.Description,
-            });
-        }
-
+        var final = await BeginFinalAsync(connection, runId, attempt, planned, plan, cancellationToken);
+        await using var transaction = final.Transaction;
+        await using var catalog = final.Catalog;
+        var dataset = final.Run.Dataset;
         var dialect = warehouse.Dialect;
         var key = settings.HasKey ? settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList() : [];
         if (settings.IsReplace)
@@ -428,6 +411,116 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
             append.AddParameter("@run", runId.ToString());
             append.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
             await append.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await FinishAsync(connection, final, settings, staged, timings, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// A run loaded straight into the dataset table inside its final transaction (PostgreSQL, for datasets without a
+    /// key): the payload streams into the table with COPY, so no row is written twice. Readers see the old rows until
+    /// the commit; other runs of the dataset wait for it.
+    /// </summary>
+    private async Task<LoadResult> LoadDirectlyAsync(
+        DbConnection connection, Run queued, int attempt, List<DatasetColumn> planned, FormatOptions options, DatasetSettings settings,
+        Dictionary<string, ColumnRules> rules, SchemaPlan plan, long started, long inferred, CancellationToken cancellationToken)
+    {
+        var final = await BeginFinalAsync(connection, queued.Id, attempt, planned, plan, cancellationToken);
+        await using var transaction = final.Transaction;
+        await using var catalog = final.Catalog;
+        var dataset = final.Run.Dataset;
+        if (settings.IsReplace)
+        {
+            await ExecuteAsync(connection, transaction, warehouse.Dialect.DeleteAll(dataset.TableName), cancellationToken);
+        }
+
+        var staged = await WriteRowsAsync(connection, queued, options, settings, rules, plan, staging: null,
+            () => warehouse.OpenDirectAsync(connection, transaction, dataset.TableName, plan.Columns, queued.Id, cancellationToken), cancellationToken);
+        var stagedAt = Stopwatch.GetTimestamp();
+        var timings = (Infer: Stopwatch.GetElapsedTime(started, inferred), Stage: Stopwatch.GetElapsedTime(inferred, stagedAt));
+
+        // The load took a while: another attempt may have taken the run over meanwhile.
+        await catalog.Entry(final.Run).ReloadAsync(cancellationToken);
+        if (final.Run.Status != RunStatus.Running || final.Run.Attempts != attempt)
+        {
+            throw new RunSupersededException(queued.Id);
+        }
+
+        await FinishAsync(connection, final, settings, staged, timings, stagedAt, cancellationToken);
+        return new LoadResult(staged.Rows, staged.Rejected, timings.Infer, timings.Stage, Stopwatch.GetElapsedTime(stagedAt));
+    }
+
+    /// <summary>The open final transaction of a run, with the run (and its dataset) tracked by <see cref="Catalog"/>.</summary>
+    private sealed record Final(DbTransaction Transaction, CatalogDbContext Catalog, Run Run, bool CreatesTable);
+
+    /// <summary>
+    /// Opens the final transaction: takes the dataset's turn, checks the run is still this attempt's and the schema
+    /// still the one planned against, and applies the planned schema changes.
+    /// </summary>
+    private async Task<Final> BeginFinalAsync(
+        DbConnection connection, Guid runId, int attempt, List<DatasetColumn> planned, SchemaPlan plan, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var catalog = warehouse.CatalogOn(connection, transaction);
+        try
+        {
+            var datasetId = await catalog.Runs.Where(r => r.Id == runId).Select(r => r.DatasetId).SingleAsync(cancellationToken);
+            if (warehouse.Dialect.LockDataset is { } lockDataset)
+            {
+                // Concurrent runs of one dataset change its schema and rows one after the other.
+                await using var take = connection.CreateCommand();
+                take.Transaction = transaction;
+                take.CommandText = lockDataset;
+                take.AddParameter("@dataset", (long)datasetId);
+                await take.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var run = await catalog.Runs.Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
+            if (run.Status != RunStatus.Running || run.Attempts != attempt)
+            {
+                throw new RunSupersededException(runId);
+            }
+
+            var dataset = run.Dataset;
+            if (!SameSchema(dataset.Columns, planned))
+            {
+                // Another run changed the schema while this one staged; the retry plans against the new schema.
+                throw new InvalidOperationException($"Dataset '{dataset.Name}' changed its schema during this run.");
+            }
+
+            var now = time.GetUtcNow().UtcDateTime;
+            var createsTable = dataset.Columns.Count == 0;
+            await ApplySchemaAsync(connection, transaction, dataset, plan, cancellationToken);
+            foreach (var change in plan.Changes)
+            {
+                catalog.SchemaChanges.Add(new SchemaChange
+                {
+                    DatasetId = dataset.Id, RunId = runId, At = now, Kind = change.Kind, Column = change.Column.Name, Description = change.Description,
+                });
+            }
+
+            return new Final(transaction, catalog, run, createsTable);
+        }
+        catch
+        {
+            await catalog.DisposeAsync();
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Builds the declared indexes, records the run's success and the dataset's new row count, and commits.</summary>
+    private async Task FinishAsync(
+        DbConnection connection, Final final, DatasetSettings settings, Staged staged, (TimeSpan Infer, TimeSpan Stage) timings, long started,
+        CancellationToken cancellationToken)
+    {
+        var (transaction, catalog, run, createsTable) = final;
+        var dataset = run.Dataset;
+        var now = time.GetUtcNow().UtcDateTime;
+        var dialect = warehouse.Dialect;
+        if (createsTable && dialect.KeyNewTable(dataset.TableName) is { } key)
+        {
+            await ExecuteAsync(connection, transaction, key, cancellationToken);
         }
 
         await DatasetIndexes.CreateAsync(warehouse, connection, transaction, dataset, settings, cancellationToken);

@@ -7,6 +7,8 @@ using System.Text.Json;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Schema;
 using Diviora.Core.Warehouse;
+using Diviora.Core.Warehouse.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Diviora.Core.Query;
 
@@ -202,6 +204,11 @@ public sealed class DatasetQueries(IWarehouse warehouse)
             var command = connection.CreateCommand();
             command.CommandText = sql.SelectRows(dataset, selected, parsedFilter, order, after: null, paged: false);
             sql.Bind(command);
+            if (connection is SqliteConnection sqlite)
+            {
+                return new RowStream(selected, connection, command, SqliteRawRows.Prepare(sqlite, command), 1 + order.Count);
+            }
+
             var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
             return new RowStream(selected, connection, command, reader, 1 + order.Count);
         }
@@ -329,11 +336,19 @@ public sealed class RowStream : IAsyncDisposable
     private readonly DbDataReader? _reader;
     private readonly int _first;
     private readonly IEnumerator<object?[]>? _rows;
+    private readonly SqliteRawRows? _sqlite;
 
     internal RowStream(IReadOnlyList<DatasetColumn> columns, DbConnection? connection, DbCommand? command, DbDataReader? reader, int first)
     {
         Columns = columns;
         (_connection, _command, _reader, _first) = (connection, command, reader, first);
+    }
+
+    /// <summary>Rows of a SQLite query read through SQLite's own API (the export's fast path).</summary>
+    internal RowStream(IReadOnlyList<DatasetColumn> columns, DbConnection connection, DbCommand command, SqliteRawRows rows, int first)
+    {
+        Columns = columns;
+        (_connection, _command, _sqlite, _first) = (connection, command, rows, first);
     }
 
     /// <summary>Rows already in memory, as the rows API answers them (for tests and small answers).</summary>
@@ -349,10 +364,10 @@ public sealed class RowStream : IAsyncDisposable
     /// <summary>Moves to the next row; false after the last.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        if (_rows is not null)
+        if (_rows is not null || _sqlite is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return _rows.MoveNext();
+            return _rows?.MoveNext() ?? _sqlite!.Step();
         }
 
         return _reader is not null && await _reader.ReadAsync(cancellationToken);
@@ -360,12 +375,107 @@ public sealed class RowStream : IAsyncDisposable
 
     /// <summary>Column <paramref name="index"/> of the current row, typed as the rows API answers it; each once, in column order.</summary>
     public object? Value(int index) =>
-        _rows is not null ? _rows.Current[index] : ColumnValues.FromStored(Columns[index].Type, _reader!.GetValue(_first + index));
+        _rows is not null ? _rows.Current[index] : ColumnValues.FromStored(Columns[index].Type, Stored(_first + index));
+
+    private object? Stored(int ordinal) => _sqlite is not null ? _sqlite.Value(ordinal) : _reader!.GetValue(ordinal);
+
+    /// <summary>
+    /// Column <paramref name="index"/> of the current row as text, as a CSV export writes it; null for null. Canonical
+    /// text the warehouse already holds is passed through without being parsed and formatted again.
+    /// </summary>
+    public string? Text(int index)
+    {
+        if (_rows is not null)
+        {
+            return TextOf(_rows.Current[index]);
+        }
+
+        if (_sqlite is not null)
+        {
+            return TextOf(Value(index));
+        }
+
+        var ordinal = _first + index;
+        if (_reader!.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        var type = Columns[index].Type;
+        var stored = _reader.GetFieldType(ordinal);
+        if (stored == typeof(string) && type is ColumnType.Text or ColumnType.Decimal or ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampTz)
+        {
+            return _reader.GetString(ordinal);
+        }
+
+        return stored == typeof(long) && type == ColumnType.Integer
+            ? _reader.GetInt64(ordinal).ToString(CultureInfo.InvariantCulture)
+            : TextOf(ColumnValues.FromStored(type, _reader.GetValue(ordinal)));
+    }
+
+    /// <summary>
+    /// Copies column <paramref name="index"/> of the current row, as <see cref="Text"/> writes it, into
+    /// <paramref name="scratch"/> as UTF-8 (growing it when needed); returns the byte count, or -1 for null. SQLite's
+    /// text comes out as the UTF-8 it stores, never decoded and encoded again: the export's hot path.
+    /// </summary>
+    internal int CopyUtf8(int index, ref byte[] scratch)
+    {
+        if (_sqlite is not null)
+        {
+            var ordinal = _first + index;
+            if (_sqlite.IsNull(ordinal))
+            {
+                return -1;
+            }
+
+            var type = Columns[index].Type;
+            if (_sqlite.IsText(ordinal) && type is ColumnType.Text or ColumnType.Decimal or ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampTz)
+            {
+                var utf8 = _sqlite.Utf8(ordinal);
+                if (utf8.Length > scratch.Length)
+                {
+                    scratch = new byte[Math.Max(utf8.Length, scratch.Length * 2)];
+                }
+
+                utf8.CopyTo(scratch);
+                return utf8.Length;
+            }
+
+            if (_sqlite.IsInteger(ordinal) && type == ColumnType.Integer && System.Buffers.Text.Utf8Formatter.TryFormat(_sqlite.Int64(ordinal), scratch, out var digits))
+            {
+                return digits;
+            }
+        }
+
+        if (Text(index) is not { } text)
+        {
+            return -1;
+        }
+
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (needed > scratch.Length)
+        {
+            scratch = new byte[Math.Max(needed, scratch.Length * 2)];
+        }
+
+        return Encoding.UTF8.GetBytes(text, scratch);
+    }
+
+    /// <summary>The text of a value as <see cref="Value"/> answers it.</summary>
+    internal static string? TextOf(object? value) => value switch
+    {
+        null => null,
+        bool flag => flag ? "true" : "false",
+        double approximate => approximate.ToString("R", CultureInfo.InvariantCulture),
+        JsonElement element => element.GetRawText(),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _rows?.Dispose();
+        _sqlite?.Dispose();
         if (_reader is not null)
         {
             await _reader.DisposeAsync();

@@ -185,14 +185,13 @@ public sealed class QuerySql(IWarehouseDialect dialect)
         {
             var column = order[i].Column;
             var expression = dialect.Comparable(column);
-            // A UTC DateTime read back is an instant: bind it as one, as the filter binds a timestamptz value.
-            var value = after.Values[i] is DateTime { Kind: DateTimeKind.Utc } instant ? new DateTimeOffset(instant) : after.Values[i];
+            var value = after.Values[i] is { } stored ? Instant(stored) : null;
             string? greater = (value, order[i].Descending) switch
             {
                 (null, false) => $"{expression} IS NOT NULL",
                 (null, true) => null,
                 (_, false) => $"{expression} > {Value(column, value)}",
-                (_, true) => $"({expression} < {Value(column, value)} OR {expression} IS NULL)",
+                (_, true) => column.Nullable ? $"({expression} < {Value(column, value)} OR {expression} IS NULL)" : $"{expression} < {Value(column, value)}",
             };
             if (greater is not null)
             {
@@ -203,8 +202,35 @@ public sealed class QuerySql(IWarehouseDialect dialect)
         }
 
         alternatives.Add(string.Join(" AND ", equalSoFar.Append($"{dialect.Quote(SystemColumns.RowId)} > {Parameter(after.RowId)}")));
-        return string.Join(" OR ", alternatives.Select(a => "(" + a + ")"));
+        var rest = string.Join(" OR ", alternatives.Select(a => "(" + a + ")"));
+        return Bound(order, after) is { } bound ? $"{bound} AND ({rest})" : rest;
     }
+
+    /// <summary>
+    /// A plain range on the first order term that the exact condition implies: databases start an index scan from it,
+    /// where the alternatives alone would make them read every row before the page.
+    /// </summary>
+    private string? Bound(IReadOnlyList<OrderTerm> order, KeysetPosition after)
+    {
+        if (order.Count == 0)
+        {
+            return null;
+        }
+
+        var column = order[0].Column;
+        var expression = dialect.Comparable(column);
+        return (after.Values[0], order[0].Descending) switch
+        {
+            (null, true) => $"{expression} IS NULL",
+            (null, false) => null,
+            ({ } value, false) => $"{expression} >= {Value(column, Instant(value))}",
+            // Descending, nulls come after every value: only a column without nulls has an upper bound.
+            ({ } value, true) => column.Nullable ? null : $"{expression} <= {Value(column, Instant(value))}",
+        };
+    }
+
+    /// <summary>A UTC DateTime read back is an instant: bound as one, as the filter binds a timestamptz value.</summary>
+    private static object Instant(object value) => value is DateTime { Kind: DateTimeKind.Utc } instant ? new DateTimeOffset(instant) : value;
 }
 
 /// <summary>Where a keyset page starts: just after the row with these order values (as stored) and this row id.</summary>

@@ -19,6 +19,7 @@ public static class DatasetIndexes
     public static async Task CreateAsync(
         IWarehouse warehouse, DbConnection connection, DbTransaction? transaction, Dataset dataset, DatasetSettings settings, CancellationToken cancellationToken)
     {
+        var built = 0;
         foreach (var declared in settings.Indexes ?? [])
         {
             var columns = declared.Select(name => dataset.Columns.FirstOrDefault(c => c.Name == name)).ToList();
@@ -27,9 +28,21 @@ public static class DatasetIndexes
                 continue;
             }
 
+            await ExecuteAsync(warehouse.Dialect.CreateIndex(dataset.TableName, NameOf(dataset, columns!), columns!));
+            built++;
+        }
+
+        if (built > 0)
+        {
+            // With statistics the planner knows a filter on country keeps a tenth of the rows, and orders by the index instead.
+            await ExecuteAsync(warehouse.Dialect.Analyze(dataset.TableName));
+        }
+
+        async Task ExecuteAsync(string sql)
+        {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = warehouse.Dialect.CreateIndex(dataset.TableName, NameOf(dataset, columns!), columns!);
+            command.CommandText = sql;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

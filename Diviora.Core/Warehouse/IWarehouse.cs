@@ -21,6 +21,21 @@ public interface IWarehouse
     /// </summary>
     Task<IStagingWriter> OpenStagingAsync(DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when this warehouse loads a run of a dataset with <paramref name="settings"/> straight into the dataset
+    /// table inside the run's final transaction (<see cref="OpenDirectAsync"/>) rather than through a staging table.
+    /// </summary>
+    bool LoadsDirectly(DatasetSettings settings) => false;
+
+    /// <summary>
+    /// Opens a writer that appends rows to the dataset table itself, within <paramref name="transaction"/>, each
+    /// with the run id and the transaction's time as load time: nothing is visible until the transaction commits.
+    /// </summary>
+    Task<IStagingWriter> OpenDirectAsync(
+        DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<DatasetColumn> columns, Guid runId,
+        CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This warehouse loads through a staging table.");
+
     /// <summary>A catalog context over an open connection, enlisted in <paramref name="transaction"/> when given.</summary>
     CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null);
 

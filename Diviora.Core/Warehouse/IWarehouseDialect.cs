@@ -15,6 +15,13 @@ public interface IWarehouseDialect
     /// <summary>Creates the table of a dataset with the system columns first, if it does not exist yet.</summary>
     string CreateTable(string table, IReadOnlyList<DatasetColumn> columns);
 
+    /// <summary>
+    /// What a table created by this run still needs once its first rows are in, or null when
+    /// <see cref="CreateTable"/> made it whole: PostgreSQL builds the row id's primary key in bulk after the first load,
+    /// several times faster than maintaining it row by row.
+    /// </summary>
+    string? KeyNewTable(string table);
+
     /// <summary>Creates the connection-private staging table a run loads into before it touches the dataset: a row id and the columns.</summary>
     string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns);
 
@@ -62,6 +69,9 @@ public interface IWarehouseDialect
     /// where the database serialises writers anyway.
     /// </summary>
     string? LockDataset { get; }
+
+    /// <summary>Refreshes the planner's statistics of a table, so it picks the right index for a filter and an order.</summary>
+    string Analyze(string table);
 
     /// <summary>Creates an index named <paramref name="index"/> on the columns, if it does not exist yet.</summary>
     string CreateIndex(string table, string index, IReadOnlyList<DatasetColumn> columns);

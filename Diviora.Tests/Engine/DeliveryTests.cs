@@ -6,15 +6,18 @@ using Diviora.Core.Storage;
 
 namespace Diviora.Tests.Engine;
 
-/// <summary>Exactly-once and give-up behaviour of a run's deliveries, on a real Azurite queue and SQLite.</summary>
-public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
+/// <summary>Exactly-once and give-up behaviour of a run's deliveries, on a real Azurite queue, SQLite and PostgreSQL.</summary>
+[Collection(Diviora.Tests.Warehouse.WarehouseCollection.Name)]
+public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixture)
 {
     private const string Csv = "id,name\n1,a\n2,b\n3,c\n";
 
-    [Fact]
-    public async Task A_redelivered_message_for_a_finished_run_changes_nothing()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_redelivered_message_for_a_finished_run_changes_nothing(string kind)
     {
-        await using var engine = await EngineHost.StartAsync(azurite);
+        await using var engine = await fixture.EngineAsync(kind);
         var handler = engine.Get<IRunMessageHandler>();
         var runId = await engine.QueueRunAsync("once", Csv);
 
@@ -32,10 +35,12 @@ public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<Azurite
         Assert.Equal(3, after.Dataset.RowCount);
     }
 
-    [Fact]
-    public async Task A_run_left_running_by_a_crashed_attempt_loads_once_on_redelivery()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_run_left_running_by_a_crashed_attempt_loads_once_on_redelivery(string kind)
     {
-        await using var engine = await EngineHost.StartAsync(azurite);
+        await using var engine = await fixture.EngineAsync(kind);
         var runId = await engine.QueueRunAsync("crashed", Csv);
         await engine.UpdateRunAsync(runId, run => (run.Status, run.Attempts, run.StartedAt) = (RunStatus.Running, 1, DateTime.UtcNow));
 
@@ -47,13 +52,15 @@ public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<Azurite
         Assert.Equal(3, await engine.CountRowsAsync("crashed"));
     }
 
-    [Fact]
-    public async Task A_run_that_dies_mid_load_and_is_delivered_again_loads_each_row_exactly_once()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_run_that_dies_mid_load_and_is_delivered_again_loads_each_row_exactly_once(string kind)
     {
         var csv = "id,name\n" + string.Concat(Enumerable.Range(1, 20_000).Select(i => $"{i},name {i}\n"));
         // The second open of the payload is the first attempt's loading pass: it breaks off after 64 KB of rows.
         var store = (IPayloadStore inner) => new BreakingPayloadStore(inner, breakOnOpen: 2, afterBytes: 64 * 1024);
-        await using var engine = await EngineHost.StartAsync(azurite, store);
+        await using var engine = await fixture.EngineAsync(kind, store);
         var handler = engine.Get<IRunMessageHandler>();
         var runId = await engine.QueueRunAsync("interrupted", csv);
 
@@ -70,10 +77,12 @@ public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<Azurite
         Assert.Equal(20_000, await engine.CountRowsAsync("interrupted"));
     }
 
-    [Fact]
-    public async Task An_attempt_that_was_taken_over_commits_nothing()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task An_attempt_that_was_taken_over_commits_nothing(string kind)
     {
-        await using var engine = await EngineHost.StartAsync(azurite);
+        await using var engine = await fixture.EngineAsync(kind);
         var runId = await engine.QueueRunAsync("taken-over", Csv);
         // Attempt 1 is still working while a redelivery started attempt 2.
         await engine.UpdateRunAsync(runId, run => (run.Status, run.Attempts) = (RunStatus.Running, 2));
@@ -85,10 +94,12 @@ public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<Azurite
         Assert.Empty(run.Dataset.Columns);
     }
 
-    [Fact]
-    public async Task After_five_failed_deliveries_the_message_is_poisoned_and_the_run_fails_with_the_last_error()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task After_five_failed_deliveries_the_message_is_poisoned_and_the_run_fails_with_the_last_error(string kind)
     {
-        await using var engine = await EngineHost.StartAsync(azurite);
+        await using var engine = await fixture.EngineAsync(kind);
         // No payload behind the run: every delivery fails on reading the blob.
         var runId = await engine.QueueRunAsync("lost-payload", csv: null);
         await engine.Get<IIngestionQueue>().SendAsync(new RunMessage(runId, null, null), CancellationToken.None);
@@ -116,7 +127,7 @@ public sealed class DeliveryTests(AzuriteServer azurite) : IClassFixture<Azurite
         Assert.StartsWith("Gave up after 5 attempts. The last error: ", run.Error, StringComparison.Ordinal);
         Assert.Matches(@"The last error: Azure Storage answered 404 \((ContainerNotFound|BlobNotFound)\)", run.Error);
 
-        var queues = new QueueServiceClient(azurite.ConnectionString);
+        var queues = new QueueServiceClient(fixture.Azurite.ConnectionString);
         var poisoned = (await queues.GetQueueClient(engine.QueueName + "-poison").PeekMessagesAsync(10)).Value;
         Assert.True(RunMessage.TryParse(Assert.Single(poisoned).Body, out var message));
         Assert.Equal(runId, message.RunId);

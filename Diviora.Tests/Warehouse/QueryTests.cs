@@ -132,6 +132,36 @@ public sealed class QueryTests(WarehouseFixture fixture)
     }
 
     [Theory]
+    [InlineData("sqlite", "id desc")]
+    [InlineData("postgres", "id desc")]
+    [InlineData("sqlite", "day desc,country")]
+    [InlineData("postgres", "day desc,country")]
+    [InlineData("sqlite", "country,amount desc")]
+    [InlineData("postgres", "country,amount desc")]
+    public async Task Keyset_pages_follow_any_order_with_nulls_in_their_place(string kind, string orderBy)
+    {
+        var (engine, dataset) = await LoadedAsync(kind);
+        await using var _ = engine;
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await Queries(engine).ReadAsync(dataset, new RowsRequest { OrderBy = orderBy, Select = "id", Limit = 113, Cursor = cursor }, CancellationToken.None);
+            seen.AddRange(page.Rows.Select(r => (long)r["id"]!));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && seen.Count <= Items.Count);
+
+        IOrderedEnumerable<Item> expected = orderBy switch
+        {
+            "id desc" => Items.OrderByDescending(i => i.Id),
+            "day desc,country" => Items.OrderBy(i => !i.Day.HasValue).ThenByDescending(i => i.Day).ThenBy(i => i.Country, StringComparer.Ordinal),
+            _ => Items.OrderBy(i => i.Country, StringComparer.Ordinal).ThenBy(i => !i.Amount.HasValue).ThenByDescending(i => i.Amount),
+        };
+        Assert.Equal(expected.ThenBy(i => i.Id).Select(i => i.Id), seen);
+    }
+
+    [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
     public async Task Select_answers_only_the_named_columns_in_the_order_named(string kind)

@@ -11,10 +11,10 @@ public sealed class WarehouseFixture : IAsyncLifetime
     public PostgresServer Postgres { get; } = new();
 
     /// <summary>An engine on a fresh warehouse of <paramref name="kind"/> (<c>sqlite</c> or <c>postgres</c>).</summary>
-    public async Task<EngineHost> EngineAsync(string kind) => kind switch
+    public async Task<EngineHost> EngineAsync(string kind, Func<Diviora.Core.Storage.IPayloadStore, Diviora.Core.Storage.IPayloadStore>? payloads = null) => kind switch
     {
-        "sqlite" => await EngineHost.StartAsync(Azurite),
-        "postgres" => await EngineHost.StartAsync(Azurite, warehouse: await Postgres.CreateDatabaseAsync("wh")),
+        "sqlite" => await EngineHost.StartAsync(Azurite, payloads),
+        "postgres" => await EngineHost.StartAsync(Azurite, payloads, await Postgres.CreateDatabaseAsync("wh")),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Diviora.Core.Catalog;
 
 namespace Diviora.Core.Query.Export;
 
@@ -34,35 +36,35 @@ public static class RowExports
     /// </summary>
     public static async Task WriteCsvAsync(RowStream rows, Stream output, bool raw, CancellationToken cancellationToken)
     {
-        var buffer = new AsyncOnlyBuffer(output);
-        await using var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
         var columns = rows.Columns;
+        var buffer = new ArrayBufferWriter<byte>(BlockSize * 2);
+        var scratch = new byte[256];
         for (var i = 0; i < columns.Count; i++)
         {
-            WriteCsvField(writer, i, columns[i].Name, neutralise: false);
+            var name = Encoding.UTF8.GetBytes(columns[i].Name);
+            WriteCsvField(buffer, i, name, neutralise: false);
         }
 
-        await writer.WriteAsync("\r\n");
-        var count = 0L;
+        buffer.Write("\r\n"u8);
+        // Only text cells can hold a formula; numbers such as -5 and dates are left as they are.
+        var neutralise = columns.Select(c => !raw && c.Type == ColumnType.Text).ToArray();
         while (await rows.ReadAsync(cancellationToken))
         {
             for (var i = 0; i < columns.Count; i++)
             {
-                var value = rows.Value(i);
-                WriteCsvField(writer, i, Text(value), neutralise: !raw && value is string);
+                var length = rows.CopyUtf8(i, ref scratch);
+                WriteCsvField(buffer, i, length < 0 ? [] : scratch.AsSpan(0, length), neutralise[i]);
             }
 
-            writer.Write("\r\n");
-            if ((++count & 0xFF) == 0)
+            buffer.Write("\r\n"u8);
+            if (buffer.WrittenCount >= BlockSize)
             {
-                // Synchronous writes only fill memory; the response is written asynchronously, a block at a time.
-                writer.Flush();
-                await buffer.DrainAsync(cancellationToken);
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
             }
         }
 
-        writer.Flush();
-        await buffer.DrainAsync(cancellationToken);
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await output.FlushAsync(cancellationToken);
     }
 
@@ -125,37 +127,35 @@ public static class RowExports
         }
     }
 
-    private static string Text(object? value) => value switch
-    {
-        null => "",
-        bool flag => flag ? "true" : "false",
-        JsonElement element => element.GetRawText(),
-        double approximate => approximate.ToString("R", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
+    private static readonly SearchValues<byte> NeedsQuotes = SearchValues.Create(",\"\r\n"u8);
 
-    private static void WriteCsvField(StreamWriter writer, int index, string text, bool neutralise)
+    /// <summary>How much an export gathers in memory before it writes to the response.</summary>
+    private const int BlockSize = 64 * 1024;
+
+    private static void WriteCsvField(ArrayBufferWriter<byte> buffer, int index, ReadOnlySpan<byte> text, bool neutralise)
     {
         if (index > 0)
         {
-            writer.Write(',');
+            buffer.Write(","u8);
         }
 
-        var formula = neutralise && text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-        if (!formula && text.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        var formula = neutralise && text.Length > 0 && text[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
+        if (!formula && text.IndexOfAny(NeedsQuotes) < 0)
         {
-            writer.Write(text);
+            buffer.Write(text);
             return;
         }
 
-        writer.Write('"');
-        if (formula)
+        buffer.Write(formula ? "\"'"u8 : "\""u8);
+        while (text.IndexOf((byte)'"') is var quote and >= 0)
         {
-            writer.Write('\'');
+            buffer.Write(text[..(quote + 1)]);
+            buffer.Write("\""u8);
+            text = text[(quote + 1)..];
         }
 
-        writer.Write(text.Replace("\"", "\"\"", StringComparison.Ordinal));
-        writer.Write('"');
+        buffer.Write(text);
+        buffer.Write("\""u8);
     }
 
     /// <summary>

@@ -32,9 +32,11 @@ public sealed class PostgresDialect : IWarehouseDialect
     {
         var sql = new StringBuilder()
             .Append("CREATE TABLE IF NOT EXISTS ").Append(Quote(table)).Append(" (")
-            .Append(Quote(SystemColumns.RowId)).Append(" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ")
-            .Append(Quote(SystemColumns.RunId)).Append(" text NOT NULL, ")
-            .Append(Quote(SystemColumns.IngestedAt)).Append(" timestamptz NOT NULL");
+            .Append(Quote(SystemColumns.RowId)).Append(" bigint GENERATED ALWAYS AS IDENTITY, ")
+            // A direct load sets the run once per transaction (SetRun) and the load time is the transaction's: COPY then
+            // carries neither for every row.
+            .Append(Quote(SystemColumns.RunId)).Append(" text NOT NULL DEFAULT current_setting('diviora.run_id'), ")
+            .Append(Quote(SystemColumns.IngestedAt)).Append(" timestamptz NOT NULL DEFAULT transaction_timestamp()");
         foreach (var column in columns)
         {
             sql.Append(", ").Append(Quote(column.PhysicalName)).Append(' ').Append(TypeOf(column.Type));
@@ -42,6 +44,13 @@ public sealed class PostgresDialect : IWarehouseDialect
 
         return sql.Append(')').ToString();
     }
+
+    /// <inheritdoc />
+    public string? KeyNewTable(string table) =>
+        $"ALTER TABLE {Quote(table)} ADD CONSTRAINT {Quote(SqlIdentifier.Checked(table + "__pk"))} PRIMARY KEY ({Quote(SystemColumns.RowId)})";
+
+    /// <summary>Names the run (<c>@run</c>) whose rows the current transaction loads: the default of <c>_run_id</c>.</summary>
+    public static string SetRun => "SELECT set_config('diviora.run_id', @run, true)";
 
     /// <inheritdoc />
     public string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns)
@@ -60,6 +69,10 @@ public sealed class PostgresDialect : IWarehouseDialect
     /// <summary>The binary COPY into a staging table: the columns in order, then the payload row number and the row id.</summary>
     public string CopyIntoStaging(string staging, IReadOnlyList<DatasetColumn> columns) =>
         $"COPY {Quote(staging)} ({string.Concat(columns.Select(c => Quote(c.PhysicalName) + ", "))}{Quote(SystemColumns.SourceRow)}, {Quote(SystemColumns.RowId)}) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>The text-format COPY of a run's rows straight into a dataset table; run id and load time come from the defaults.</summary>
+    public string CopyIntoTable(string table, IReadOnlyList<DatasetColumn> columns) =>
+        $"COPY {Quote(table)} ({Names(columns)}) FROM STDIN";
 
     /// <inheritdoc />
     public string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns) =>
@@ -120,8 +133,12 @@ public sealed class PostgresDialect : IWarehouseDialect
     public string? LockDataset => "SELECT pg_advisory_xact_lock(@dataset)";
 
     /// <inheritdoc />
+    public string Analyze(string table) => $"ANALYZE {Quote(table)}";
+
+    /// <inheritdoc />
+    /// <remarks>Nulls first, as queries order them, so the index serves both directions without a sort.</remarks>
     public string CreateIndex(string table, string index, IReadOnlyList<DatasetColumn> columns) =>
-        $"CREATE INDEX IF NOT EXISTS {Quote(index)} ON {Quote(table)} ({Names(columns)})";
+        $"CREATE INDEX IF NOT EXISTS {Quote(index)} ON {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.PhysicalName) + " NULLS FIRST"))})";
 
     /// <inheritdoc />
     public string Comparable(DatasetColumn column) => Quote(column.PhysicalName);

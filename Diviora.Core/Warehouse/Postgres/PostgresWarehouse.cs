@@ -11,6 +11,8 @@ namespace Diviora.Core.Warehouse.Postgres;
 /// </summary>
 public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
 {
+    private const int WriteBufferSize = 256 * 1024;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresDialect _dialect = new();
 
@@ -20,6 +22,11 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // Long loads must not be cut off by the 30 s default; cancellation still stops them.
         builder.CommandTimeout = 0;
+        // COPY streams in large writes: fewer round trips between the loader and the server process.
+        if (builder.WriteBufferSize < WriteBufferSize)
+        {
+            builder.WriteBufferSize = WriteBufferSize;
+        }
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
@@ -33,6 +40,20 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
     public async Task<IStagingWriter> OpenStagingAsync(
         DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken) =>
         new PipelinedStagingWriter(await PostgresStagingWriter.OpenAsync((NpgsqlConnection)connection, _dialect, staging, columns, cancellationToken), columns.Count);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Appends and replaces without a key stream straight into the table with COPY, inside the final transaction:
+    /// PostgreSQL keeps readers on the old rows until the commit, and a second copy of every row (staging, then
+    /// INSERT ... SELECT) would double the load time. Keyed loads stage first, to find duplicates and merge.
+    /// </remarks>
+    public bool LoadsDirectly(DatasetSettings settings) => !settings.HasKey;
+
+    /// <inheritdoc />
+    public async Task<IStagingWriter> OpenDirectAsync(
+        DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<DatasetColumn> columns, Guid runId,
+        CancellationToken cancellationToken) =>
+        await PostgresDirectWriter.OpenAsync((NpgsqlConnection)connection, _dialect, table, columns, runId, cancellationToken);
 
     /// <inheritdoc />
     public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)

@@ -66,6 +66,9 @@ public sealed class SqlServerDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
+    public string? KeyNewTable(string table) => null;
+
+    /// <inheritdoc />
     /// <remarks>
     /// Run without parameters, so it executes as a plain batch and the temp table lives as long as the session
     /// (one created inside <c>sp_executesql</c> would vanish with the call). Text columns take the database's
@@ -177,6 +180,9 @@ public sealed class SqlServerDialect : IWarehouseDialect
         "DECLARE @resource nvarchar(255) = CONCAT(N'diviora-dataset-', @dataset), @result int; " +
         "EXEC @result = sys.sp_getapplock @Resource = @resource, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1; " +
         "IF @result < 0 THROW 51000, N'The dataset lock was not granted.', 1;";
+
+    /// <inheritdoc />
+    public string Analyze(string table) => $"UPDATE STATISTICS {Table(table)}";
 
     /// <inheritdoc />
     public string CreateIndex(string table, string index, IReadOnlyList<DatasetColumn> columns) =>

@@ -26,6 +26,9 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
+    public string? KeyNewTable(string table) => null;
+
+    /// <inheritdoc />
     public string CreateStaging(string staging, IReadOnlyList<DatasetColumn> columns)
     {
         var sql = new StringBuilder().Append("CREATE TEMP TABLE ").Append(Quote(staging)).Append(" (")
@@ -139,6 +142,10 @@ public sealed class SqliteDialect : IWarehouseDialect
 
     /// <inheritdoc />
     public string? LockDataset => null;
+
+    /// <inheritdoc />
+    /// <remarks>Sampled (analysis_limit), so it stays quick on large tables.</remarks>
+    public string Analyze(string table) => $"PRAGMA analysis_limit = 1000; ANALYZE main.{Quote(table)}";
 
     /// <inheritdoc />
     public string CreateIndex(string table, string index, IReadOnlyList<DatasetColumn> columns) =>
