@@ -1,4 +1,5 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Documents;
 using Diviora.Core.Query;
 using Diviora.Core.Query.Export;
 using Diviora.Core.Storage;
@@ -22,8 +23,10 @@ public static class DatasetsApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{dataset}", PutDatasetAsync).WithName("PutDataset")
             .WithSummary("Create a dataset or change its settings")
-            .WithDescription("Settings apply to runs that start after the change: mode (append), onInvalidRow (reject or fail), " +
-                "maxRejectedPercent (0-100) and nullTokens (values read as null besides an empty unquoted field).")
+            .WithDescription("Settings apply to runs that start after the change: mode (append, upsert or replace), key, " +
+                "onInvalidRow (reject or fail), maxRejectedPercent (0-100), nullTokens (values read as null besides an empty unquoted " +
+                "field), columns (types, rules and transforms), indexes (built at once when the dataset has rows) and documents " +
+                "(also keep each record as a JSON document). See docs/ingestion.md and docs/query.md.")
             .Accepts<DatasetSettings>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{dataset}/schema-changes", GetSchemaChangesAsync).WithName("GetSchemaChanges")
@@ -35,6 +38,11 @@ public static class DatasetsApi
                 "filter: an expression such as country eq 'DE' and amount gt 100 (see docs/query.md); orderBy: amount desc,id; " +
                 $"select: id,amount; offset and limit (1-{DatasetQueries.MaxLimit}); cursor: the nextCursor of the previous page, " +
                 "for deep pages; count=true counts the rows a filter matches (total). Without orderBy rows come in load order.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{dataset}/documents", GetDocumentsAsync).WithName("GetDocuments")
+            .WithSummary("Page the JSON documents of a dataset that keeps documents (\"documents\": true)")
+            .WithDescription("limit: 1-1000 (default 100); continuation: the previous page's continuation. Each document is " +
+                "{ id, dataset, run, row, record }, record holding the loaded record (JSON sources keep their nesting).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{dataset}/aggregate", GetAggregateAsync).WithName("GetAggregate")
             .WithSummary("Group a dataset's rows and compute measures")
@@ -106,6 +114,11 @@ public static class DatasetsApi
             catalog.Datasets.Add(found);
         }
 
+        if (settings.KeepsDocuments && request.HttpContext.RequestServices.GetService<IDocumentStore>() is null)
+        {
+            return Problems.BadRequest("Invalid dataset settings", "documents: " + DocumentStoreMissing);
+        }
+
         if (DatasetIndexes.Unknown(found, settings) is { } unknown)
         {
             return Problems.BadRequest("Invalid dataset settings", $"indexes: the dataset has no column '{unknown}'.");
@@ -166,6 +179,42 @@ public static class DatasetsApi
             return Problems.InvalidQuery(e);
         }
     }
+
+    internal static async Task<Results<Ok<DocumentsPage>, ProblemHttpResult>> GetDocumentsAsync(
+        string dataset, CatalogDbContext catalog, IServiceProvider services, CancellationToken cancellationToken,
+        int limit = DefaultLimit, string? continuation = null)
+    {
+        if (!DatasetName.IsValid(dataset))
+        {
+            return Problems.InvalidDatasetName(dataset);
+        }
+
+        if (limit is < 1 or > DatasetQueries.MaxLimit)
+        {
+            return Problems.BadRequest("Invalid limit", $"limit must be between 1 and {DatasetQueries.MaxLimit}; it was {limit}.");
+        }
+
+        var found = await FindAsync(catalog, dataset, cancellationToken);
+        if (found is null)
+        {
+            return Problems.DatasetNotFound(dataset);
+        }
+
+        if (!DatasetSettings.Parse(found.Settings).KeepsDocuments)
+        {
+            return Problems.BadRequest("No documents", $"Dataset '{found.Name}' does not keep documents: set \"documents\": true in its settings, then load it.");
+        }
+
+        if (services.GetService<IDocumentStore>() is not { } documents)
+        {
+            return Problems.BadRequest("No document store", DocumentStoreMissing);
+        }
+
+        return TypedResults.Ok(await documents.ReadPageAsync(found.NormalizedName, limit, continuation, cancellationToken));
+    }
+
+    private const string DocumentStoreMissing =
+        "No document store is configured: set ConnectionStrings:documents (a Cosmos DB account; the AppHost starts a local stand-in unless Diviora:Documents is false).";
 
     internal static async Task<Results<Ok<AggregateResult>, ProblemHttpResult>> GetAggregateAsync(
         string dataset, CatalogDbContext catalog, DatasetQueries queries, CancellationToken cancellationToken,

@@ -60,6 +60,17 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<IReadOnlyList<string>>? Indexes { get; init; }
 
+    /// <summary>
+    /// Also keep each loaded record as a JSON document (Cosmos DB): JSON sources keep their nesting, other formats
+    /// their typed columns. The id is the key's values, or the run and row when the dataset has no key.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Documents { get; init; }
+
+    /// <summary>True when the dataset keeps documents.</summary>
+    [JsonIgnore]
+    public bool KeepsDocuments => Documents == true;
+
     /// <summary>The most indexes a dataset may declare.</summary>
     public const int MaxIndexes = 16;
 

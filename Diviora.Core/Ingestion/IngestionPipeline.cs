@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Diviora.Core.Catalog;
+using Diviora.Core.Documents;
 using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Ingestion.Schema;
@@ -16,7 +18,8 @@ namespace Diviora.Core.Ingestion;
 /// through the column rules into a staging table, then changes the schema, loads the staged rows and records the
 /// run's success in one transaction. A failure at any point leaves the dataset exactly as it was.
 /// </summary>
-public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders readers, IRejectsStore rejectsStore, TimeProvider time)
+public sealed class IngestionPipeline(
+    IWarehouse warehouse, RecordReaders readers, IRejectsStore rejectsStore, TimeProvider time, IDocumentStore? documents = null)
 {
     private const int MaxValueInError = 100;
 
@@ -29,6 +32,40 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
     /// <exception cref="RunSupersededException">Another attempt owns the run now.</exception>
     public async Task<LoadResult> LoadAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
+        LoadResult result;
+        Run? run = null;
+        try
+        {
+            result = await LoadCoreAsync(runId, attempt, loaded => run = loaded, cancellationToken);
+        }
+        catch (Exception e) when (e is not RunSupersededException && run is not null && KeepsDocuments(run))
+        {
+            // The run wrote documents of its own rows as it read them; its rows are not loaded, so neither are they.
+            // (A keyed dataset's document that the run replaced keeps the new version until the next successful run.)
+            try
+            {
+                await documents!.DeleteRunAsync(run.Dataset.NormalizedName, run.Id, CancellationToken.None);
+            }
+            catch (Exception cleanup) when (cleanup is not OperationCanceledException)
+            {
+                // The run's own failure is what to report; a retry rewrites the same ids anyway.
+            }
+
+            throw;
+        }
+
+        if (KeepsDocuments(run!) && DatasetSettings.Parse(run!.Dataset.Settings).IsReplace)
+        {
+            await documents!.DeleteOtherRunsAsync(run.Dataset.NormalizedName, run.Id, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private bool KeepsDocuments(Run run) => documents is not null && DatasetSettings.Parse(run.Dataset.Settings).KeepsDocuments;
+
+    private async Task<LoadResult> LoadCoreAsync(Guid runId, int attempt, Action<Run> loaded, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await warehouse.OpenAsync(cancellationToken);
         Run run;
@@ -36,6 +73,8 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         {
             run = await catalog.Runs.AsNoTracking().Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
         }
+
+        loaded(run);
 
         var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
         var options = RunOptions.Parse(run.Options);
@@ -187,8 +226,18 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         // Dataset columns the file lacks stay null in every staged row.
         var missing = Enumerable.Range(0, columns.Count).Except(target).ToArray();
         var keyFields = KeyFieldsOf(settings, columns, target);
-        await using var writer = await open();
-        await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id));
+        var keepsDocuments = documents is not null && settings.KeepsDocuments;
+        var jsonPayload = format.Kind is PayloadKind.Json or PayloadKind.JsonLines;
+        await using var staged = await open();
+        // Documents of delimited and Excel payloads are the typed rows as staged; JSON payloads get a pass of their own.
+        var capture = keepsDocuments && !jsonPayload
+            ? new DocumentCapture(staged, columns, run.Dataset.NormalizedName, run.Id, settings.HasKey ? [.. settings.Key!.Select(k => columns.FindIndex(c => c.Name == k))] : null)
+            : null;
+        IStagingWriter writer = capture ?? staged;
+        await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id))
+        {
+            RejectedRows = keepsDocuments ? new HashSet<long>() : null,
+        };
         long rows = 0;
         while (reader.Read())
         {
@@ -240,6 +289,11 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
 
                 writer.EndRow(reader.RowNumber);
                 rows++;
+                if (capture?.Pending.Count >= DocumentBuilder.BatchSize)
+                {
+                    await WriteDocumentsAsync(run, settings, capture.Pending, cancellationToken);
+                }
+
                 continue;
             }
 
@@ -255,9 +309,19 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         }
 
         await writer.CompleteAsync(cancellationToken);
+        if (capture is not null)
+        {
+            await WriteDocumentsAsync(run, settings, capture.Pending, cancellationToken);
+        }
+
         if (settings.HasKey && !settings.IsUpsert)
         {
             rows -= await RejectDuplicateKeysAsync(connection, run, settings, plan, staging!, rejects, cancellationToken);
+        }
+
+        if (keepsDocuments && jsonPayload)
+        {
+            await WriteJsonDocumentsAsync(run, settings, format, rejects.RejectedRows!, cancellationToken);
         }
 
         await rejects.CompleteAsync();
@@ -273,6 +337,69 @@ public sealed class IngestionPipeline(IWarehouse warehouse, RecordReaders reader
         }
 
         return new Staged(rows, rejects.Count, rejects.Name, format);
+    }
+
+    /// <summary>
+    /// Writes documents and clears the list: an upsert dataset's replace those of the same key; an append with a key
+    /// keeps the first of a key, as its rows do; without a key ids are the run's own.
+    /// </summary>
+    private async Task WriteDocumentsAsync(Run run, DatasetSettings settings, List<JsonObject> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        if (settings.HasKey && !settings.IsUpsert)
+        {
+            await documents!.InsertAsync(run.Dataset.NormalizedName, batch, cancellationToken);
+        }
+        else
+        {
+            await documents!.UpsertAsync(run.Dataset.NormalizedName, batch, cancellationToken);
+        }
+
+        batch.Clear();
+    }
+
+    /// <summary>The documents of a JSON payload: each loaded record with its nesting, read once more from the payload.</summary>
+    private async Task WriteJsonDocumentsAsync(Run run, DatasetSettings settings, DetectedFormat format, ISet<long> rejected, CancellationToken cancellationToken)
+    {
+        await using var payload = await readers.OpenDecodedAsync(run.BlobName, cancellationToken);
+        var batch = new List<JsonObject>(DocumentBuilder.BatchSize);
+        await foreach (var (row, record) in DocumentBuilder.JsonRecordsAsync(payload, format.Kind == PayloadKind.JsonLines, cancellationToken))
+        {
+            if (rejected.Contains(row) || record is null)
+            {
+                continue;
+            }
+
+            var key = settings.HasKey ? settings.Key!.Select(k => ValueAt(record, k)).ToList() : null;
+            batch.Add(DocumentBuilder.Document(run.Dataset.NormalizedName, run.Id, row, DocumentBuilder.IdFor(run.Id, row, key), record));
+            if (batch.Count >= DocumentBuilder.BatchSize)
+            {
+                await WriteDocumentsAsync(run, settings, batch, cancellationToken);
+            }
+        }
+
+        await WriteDocumentsAsync(run, settings, batch, cancellationToken);
+    }
+
+    /// <summary>A flattened column's value in a nested record: <c>address.city</c> is <c>record.address.city</c>.</summary>
+    private static string? ValueAt(JsonNode record, string column)
+    {
+        if (record is JsonObject whole && whole.TryGetPropertyValue(column, out var direct))
+        {
+            return direct?.ToString();
+        }
+
+        JsonNode? node = record;
+        foreach (var part in column.Split('.'))
+        {
+            node = node is JsonObject obj && obj.TryGetPropertyValue(part, out var next) ? next : null;
+        }
+
+        return node?.ToString();
     }
 
     /// <summary>

@@ -72,6 +72,14 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
         }
     }
 
+    /// <summary>The payload's bytes, decompressed when it is gzip (for the passes that read it whole, such as documents).</summary>
+    public async Task<Stream> OpenDecodedAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var stream = await payloads.OpenReadAsync(blobName, cancellationToken);
+        var (sample, sampled) = await ReplayStream.SampleAsync(stream, SampleBytes, cancellationToken);
+        return FormatDetection.IsGzip(sample) ? Decompressed(sampled) : sampled;
+    }
+
     private ByteLimitStream Decompressed(Stream stream) => new(new GZipStream(stream, CompressionMode.Decompress), _limits.MaxExpandedBytes,
         limit => new IngestionDataException($"The compressed file expands to more than the limit of {limit:N0} bytes; it is refused as a possible compression bomb."));
 
