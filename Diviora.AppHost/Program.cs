@@ -30,6 +30,12 @@ IResourceBuilder<IResourceWithConnectionString> warehouse = !string.IsNullOrEmpt
         var other => throw new DistributedApplicationException($"Diviora:Warehouse is '{other}'; use 'sqlite' or 'postgres'."),
     };
 
+// Documents: a Cosmos DB account when ConnectionStrings:documents is configured, else the npm Cosmos stand-in (in memory:
+// it starts empty every time) unless Diviora:Documents is false ("--Diviora:Documents false" starts without documents).
+IResourceBuilder<IResourceWithConnectionString>? documents = !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("documents"))
+    ? builder.AddConnectionString("documents")
+    : builder.Configuration.GetValue("Diviora:Documents", true) ? builder.AddCosmosStandIn("documents", repositoryRoot) : null;
+
 var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
@@ -45,6 +51,12 @@ if (messaging is not null)
 {
     api.WithReference(messaging);
     worker.WithReference(messaging);
+}
+
+if (documents is not null)
+{
+    api.WithReference(documents).WaitFor(documents);
+    worker.WithReference(documents).WaitFor(documents);
 }
 
 builder.AddProject<Projects.Diviora_Web>("web")

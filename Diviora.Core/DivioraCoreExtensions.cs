@@ -1,4 +1,5 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Documents;
 using Azure.Messaging.ServiceBus;
 using Diviora.Core.Ingestion;
 using Diviora.Core.Ingestion.Readers;
@@ -56,6 +57,7 @@ public static class DivioraCoreExtensions
         }
 
         builder.Services.AddHostedService<CatalogMigration>();
+        builder.AddDivioraDocuments();
         return builder;
     }
 

@@ -10,6 +10,8 @@ namespace Aspire.Hosting;
 /// <summary>Declares the local stand-ins for Azure resources: no container engine needed.</summary>
 public static class LocalStandInExtensions
 {
+    private static readonly HttpClient StandInProbe = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     /// <summary>
     /// Adds Azurite (blob and queue) from the repository's <c>node_modules</c>. Its data lives under
     /// <paramref name="dataDirectory"/>, or in memory when <paramref name="dataDirectory"/> is null.
@@ -67,6 +69,44 @@ public static class LocalStandInExtensions
                 context.Args.Add("--skipApiVersionCheck");
                 context.Args.Add("--disableTelemetry");
                 context.Args.Add("--loose");
+            })
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    /// <summary>
+    /// Adds the Cosmos DB stand-in (npm <c>@vercel/cosmosdb-server</c>) from the repository's <c>node_modules</c>, started
+    /// by <c>Resources/cosmos-stand-in.js</c> over http on 127.0.0.1. Its data lives in memory and is gone when it stops.
+    /// </summary>
+    public static IResourceBuilder<CosmosStandInResource> AddCosmosStandIn(this IDistributedApplicationBuilder builder, string name, string repositoryRoot)
+    {
+        var package = Path.Combine(repositoryRoot, "node_modules", "@vercel", "cosmosdb-server", "package.json");
+        if (!File.Exists(package))
+        {
+            throw new DistributedApplicationException(
+                $"The Cosmos DB stand-in is not installed at {Path.GetDirectoryName(package)}. Run 'npm ci' in {repositoryRoot} (the AppHost's build does this when it is missing), or start without it: --Diviora:Documents false.");
+        }
+
+        var script = Path.Combine(builder.AppHostDirectory, "Resources", "cosmos-stand-in.js");
+        var standIn = new CosmosStandInResource(name, "node", repositoryRoot);
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, async cancellationToken =>
+        {
+            // The account read every Cosmos client starts with.
+            using var response = await StandInProbe.GetAsync(new Uri($"{standIn.PrimaryEndpoint.Url}/"), cancellationToken);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"The Cosmos stand-in answered the account read with {(int)response.StatusCode}.");
+        });
+
+        return builder.AddResource(standIn)
+            .WithHttpEndpoint(name: CosmosStandInResource.PrimaryEndpointName)
+            .WithArgs(context =>
+            {
+                context.Args.Add(script);
+                context.Args.Add("--host");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--port");
+                context.Args.Add(standIn.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
             })
             .WithHealthCheck(healthCheckKey);
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Diviora.Tests.Infrastructure;
 
 namespace Diviora.Tests.Engine;
 
@@ -14,7 +13,7 @@ public sealed class AzuriteServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var script = Path.Combine(RepositoryRoot(), "node_modules", "azurite", "dist", "src", "azurite.js");
-        var (blobPort, queuePort) = (FreePort(), FreePort());
+        var (blobPort, queuePort) = (LocalPorts.Free(), LocalPorts.Free());
         _process = Process.Start(new ProcessStartInfo("node")
         {
             ArgumentList =
@@ -31,7 +30,7 @@ public sealed class AzuriteServer : IAsyncLifetime
         _process.BeginErrorReadLine();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await IsListeningAsync(blobPort) && await IsListeningAsync(queuePort)))
+        while (!(await LocalPorts.IsListeningAsync(blobPort) && await LocalPorts.IsListeningAsync(queuePort)))
         {
             if (DateTime.UtcNow > deadline || _process.HasExited)
             {
@@ -70,26 +69,5 @@ public sealed class AzuriteServer : IAsyncLifetime
         }
 
         throw new InvalidOperationException("The repository root (Diviora.sln) was not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

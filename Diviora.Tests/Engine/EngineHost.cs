@@ -26,13 +26,19 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<EngineHost> StartAsync(AzuriteServer azurite, Func<IPayloadStore, IPayloadStore>? payloads = null, string? warehouse = null)
+    public static async Task<EngineHost> StartAsync(
+        AzuriteServer azurite, Func<IPayloadStore, IPayloadStore>? payloads = null, string? warehouse = null, string? documents = null)
     {
         var queueName = "ingestion-" + Guid.NewGuid().ToString("N")[..12];
         var directory = Path.Combine(Path.GetTempPath(), "diviora-engine-" + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:warehouse"] = warehouse ?? $"Data Source={Path.Combine(directory, "warehouse.db")}";
         builder.Configuration["Diviora:Queue:Name"] = queueName;
+        if (documents is not null)
+        {
+            builder.Configuration["ConnectionStrings:documents"] = documents;
+        }
+
         builder.Configuration["Diviora:Queue:RetryDelay"] = "00:00:00.010";
         builder.Configuration["Diviora:Queue:PollInterval"] = "00:00:00.050";
         builder.Services.AddSingleton(new BlobServiceClient(azurite.ConnectionString));
@@ -52,10 +58,10 @@ public sealed class EngineHost : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <summary>Stores <paramref name="csv"/> as a payload (unless null) and writes a Queued run for it, as the Api does.</summary>
-    public async Task<Guid> QueueRunAsync(string dataset, string? csv)
+    public async Task<Guid> QueueRunAsync(string dataset, string? csv, string fileName = "data.csv")
     {
         var runId = Guid.CreateVersion7();
-        var blobName = RawStore.BlobNameFor(dataset, runId, "data.csv");
+        var blobName = RawStore.BlobNameFor(dataset, runId, fileName);
         if (csv is not null)
         {
             await Get<RawStore>().UploadAsync(blobName, new MemoryStream(Encoding.UTF8.GetBytes(csv)), "text/csv", CancellationToken.None);
@@ -69,6 +75,7 @@ public sealed class EngineHost : IAsyncDisposable
             Id = runId,
             Dataset = existing ?? Dataset.Create(dataset, DateTime.UtcNow),
             BlobName = blobName,
+            FileName = fileName,
             Status = RunStatus.Queued,
             CreatedAt = DateTime.UtcNow,
         });
@@ -95,9 +102,9 @@ public sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>Stores <paramref name="csv"/>, runs it to the end in this call, and answers the finished run.</summary>
-    public async Task<Run> LoadAsync(string dataset, string csv)
+    public async Task<Run> LoadAsync(string dataset, string csv, string fileName = "data.csv")
     {
-        var runId = await QueueRunAsync(dataset, csv);
+        var runId = await QueueRunAsync(dataset, csv, fileName);
         await Get<Diviora.Core.Messaging.IRunMessageHandler>().HandleAsync(new Diviora.Core.Messaging.RunMessage(runId, null, null), 1, CancellationToken.None);
         return await RunAsync(runId);
     }

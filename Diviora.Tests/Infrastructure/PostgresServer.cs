@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Diviora.Tests.Infrastructure;
@@ -42,7 +40,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         await RunServerProgramAsync("initdb", "-D", _clusterDirectory, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C");
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var log = Path.Combine(_clusterDirectory, "server.log");
         try
         {
@@ -151,13 +149,6 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException(
                 $"'{command} {string.Join(' ', arguments)}' failed with exit code {process.ExitCode}:\n{await output}{await errors}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -100,4 +100,24 @@ public sealed class QueryApiTests(PlatformFixture platform)
             """{"total":null,"rows":[{"id":3,"amount":-1.00,"country":"DE"},{"id":1,"amount":10.50,"country":"DE"}]}""",
             body.GetProperty("data").GetProperty("q_graph").GetRawText());
     }
+
+    [Fact]
+    public async Task A_dataset_with_documents_on_pages_its_records_from_the_cosmos_stand_in()
+    {
+        var put = await _api.PutAsync("/api/datasets/q-docs", new StringContent("""{"documents": true}""", Encoding.UTF8, "application/json"));
+        put.EnsureSuccessStatusCode();
+        await _api.LoadAsync("q-docs", Csv);
+
+        var first = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/q-docs/documents?limit=3");
+        var rest = await _api.GetFromJsonAsync<JsonElement>(
+            "/api/datasets/q-docs/documents?limit=3&continuation=" + Uri.EscapeDataString(first.GetProperty("continuation").GetString()!));
+        await _api.LoadAsync("q-docs-off", Csv);
+        var without = await _api.GetAsync("/api/datasets/q-docs-off/documents");
+
+        var records = first.GetProperty("documents").EnumerateArray().Concat(rest.GetProperty("documents").EnumerateArray())
+            .Select(d => d.GetProperty("record")).OrderBy(r => r.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(4, records.Count);
+        Assert.Equal("""{"id":2,"country":"FR","amount":3.25,"note":"=SUM(A1)"}""", records[1].GetRawText());
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+    }
 }
