@@ -8,8 +8,18 @@ namespace Diviora.Tests.Platform;
 /// Starts the real AppHost once for the platform tests: Azurite (in memory), the SQLite warehouse in a temporary
 /// folder, and the Api, Worker and Web projects, on random ports so it runs beside a developer's own instance.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
+    private readonly string[] _arguments;
+
+    public PlatformFixture()
+        : this([])
+    {
+    }
+
+    /// <summary>The platform started with extra AppHost arguments, such as <c>--warehouse postgres</c>.</summary>
+    protected PlatformFixture(string[] arguments) => _arguments = arguments;
+
     /// <summary>The upload limit the tests run with, small so a 413 is cheap to provoke.</summary>
     public const long MaxFileBytes = 256 * 1024;
 
@@ -26,7 +36,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Diviora_AppHost>(
-            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true"], timeout.Token);
+            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true", .. _arguments], timeout.Token);
 
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
@@ -38,7 +48,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
-        foreach (var resource in new[] { "storage", "api", "worker", "web" })
+        foreach (var resource in new[] { "storage", "warehouse", "api", "worker", "web" })
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
