@@ -16,6 +16,9 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresDialect _dialect = new();
 
+    // Built once: the Api creates a catalog context per request.
+    private DbContextOptions<PostgresCatalogDbContext>? _catalogOptions;
+
     /// <summary>A warehouse on the database <paramref name="connectionString"/> names (created on first migration).</summary>
     public PostgresWarehouse(string connectionString)
     {
@@ -69,7 +72,7 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
 
     /// <inheritdoc />
     public CatalogDbContext CreateCatalog() =>
-        new PostgresCatalogDbContext(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseNpgsql(_dataSource).Options);
+        new PostgresCatalogDbContext(_catalogOptions ??= new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseNpgsql(_dataSource).Options);
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ public sealed class SqlServerWarehouse : IWarehouse
     private readonly string _connectionString;
     private readonly SqlServerDialect _dialect = new();
 
+    // Built once: the Api creates a catalog context per request.
+    private DbContextOptions<SqlServerCatalogDbContext>? _catalogOptions;
+
     /// <summary>A warehouse on the database <paramref name="connectionString"/> names (created on first migration where allowed).</summary>
     /// <exception cref="ArgumentException">The string is not a SQL Server connection string.</exception>
     public SqlServerWarehouse(string connectionString)
@@ -70,7 +73,7 @@ public sealed class SqlServerWarehouse : IWarehouse
 
     /// <inheritdoc />
     public CatalogDbContext CreateCatalog() =>
-        new SqlServerCatalogDbContext(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseSqlServer(_connectionString).Options);
+        new SqlServerCatalogDbContext(_catalogOptions ??= new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseSqlServer(_connectionString).Options);
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
 
     private readonly SqliteDialect _dialect = new();
 
+    // Built once: the Api creates a catalog context per request.
+    private DbContextOptions<SqliteCatalogDbContext>? _catalogOptions;
+
     /// <inheritdoc />
     public IWarehouseDialect Dialect => _dialect;
 
@@ -51,7 +54,7 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
 
     /// <inheritdoc />
     public CatalogDbContext CreateCatalog() =>
-        new SqliteCatalogDbContext(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseSqlite(_connectionString).Options);
+        new SqliteCatalogDbContext(_catalogOptions ??= new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseSqlite(_connectionString).Options);
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)
