@@ -139,7 +139,7 @@ public sealed class SqlServerDialectTests
         Assert.Equal(
             "IF COLUMNPROPERTY(OBJECT_ID(N'[dbo].[ds_x]'), N'code', 'Precision') = -1 ALTER TABLE [dbo].[ds_x] ALTER COLUMN [code] nvarchar(450) NULL; " +
             "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[ds_x]') AND name = N'ds_x__key') " +
-            "CREATE UNIQUE INDEX [ds_x__key] ON [dbo].[ds_x] ([code], [id])",
+            "EXEC(N'CREATE UNIQUE INDEX [ds_x__key] ON [dbo].[ds_x] ([code], [id])')",
             _dialect.EnsureUniqueKey("ds_x", [Column("code", ColumnType.Text), _id]));
     }
 
@@ -149,7 +149,7 @@ public sealed class SqlServerDialectTests
         Assert.Equal(
             "IF COLUMNPROPERTY(OBJECT_ID(N'[dbo].[ds_x]'), N'country', 'Precision') = -1 ALTER TABLE [dbo].[ds_x] ALTER COLUMN [country] nvarchar(450) NULL; " +
             "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[ds_x]') AND name = N'ds_x__ix_0a1b2c') " +
-            "CREATE INDEX [ds_x__ix_0a1b2c] ON [dbo].[ds_x] ([country], [amount])",
+            "EXEC(N'CREATE INDEX [ds_x__ix_0a1b2c] ON [dbo].[ds_x] ([country], [amount])')",
             _dialect.CreateIndex("ds_x", "ds_x__ix_0a1b2c", [Column("country", ColumnType.Text), _amount]));
     }
 

@@ -307,10 +307,13 @@ public sealed class SqlServerDialect : IWarehouseDialect
     {
         var narrow = columns.Where(c => c.Type == ColumnType.Text).Select(c =>
             $"IF COLUMNPROPERTY({ObjectId(table)}, {Literal(c.PhysicalName)}, 'Precision') = -1 " +
-            $"ALTER TABLE {Table(table)} ALTER COLUMN {Quote(c.PhysicalName)} {IndexedText} NULL; ");
+            $"ALTER TABLE {Table(table)} ALTER COLUMN {Quote(c.PhysicalName)} {IndexedText} NULL; ").ToList();
+        var statement = $"{create} {Quote(index)} ON {Table(table)} ({Names(columns)})";
+        // After an ALTER COLUMN in the same batch, the index is compiled only when it runs (EXEC), so it sees the new
+        // type. The statement holds bracketed checked names only, never a quote.
         return string.Concat(narrow) +
             $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = {ObjectId(table)} AND name = {Literal(index)}) " +
-            $"{create} {Quote(index)} ON {Table(table)} ({Names(columns)})";
+            (narrow.Count > 0 ? $"EXEC(N'{statement}')" : statement);
     }
 
     private string ObjectId(string table) => $"OBJECT_ID({TableLiteral(table)})";
