@@ -124,14 +124,23 @@ public static class DatasetsApi
             return Problems.BadRequest("Invalid dataset settings", $"indexes: the dataset has no column '{unknown}'.");
         }
 
-        found.Settings = settings.ToJson();
-        await catalog.SaveChangesAsync(cancellationToken);
         if (found.Columns.Count > 0 && settings.Indexes is { Count: > 0 })
         {
-            // Declared indexes serve queries from now on, not only after the next run.
-            await using var connection = await warehouse.OpenAsync(cancellationToken);
-            await DatasetIndexes.CreateAsync(warehouse, connection, null, found, settings, cancellationToken);
+            // Declared indexes serve queries from now on, not only after the next run; one that cannot be built is
+            // refused before the settings are kept, so runs never meet it.
+            try
+            {
+                await using var connection = await warehouse.OpenAsync(cancellationToken);
+                await DatasetIndexes.CreateAsync(warehouse, connection, null, found, settings, cancellationToken);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                return Problems.BadRequest("Invalid dataset settings", $"indexes: the warehouse cannot build them on the rows loaded so far: {e.Message}");
+            }
         }
+
+        found.Settings = settings.ToJson();
+        await catalog.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(DatasetResponse.From(found));
     }
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Warehouse;
 
 namespace Diviora.Core.Documents;
@@ -17,9 +18,9 @@ public static class DocumentBuilder
     public const int BatchSize = 500;
 
     /// <summary>
-    /// The document's id: the key's values joined with <c>|</c> when the dataset has a key (so a later run's record
-    /// of the same key replaces it), else the run and the row. Characters Cosmos DB refuses in ids
-    /// (<c>/ \ ? #</c>) or very long keys give a hash instead.
+    /// The document's id: the key's value when the dataset has a one-column key (so a later run's record of the same
+    /// key replaces it), a hash of the key's values for a key of several columns or a value Cosmos DB refuses in ids
+    /// (<c>/ \ ? #</c>, or over 200 characters), else the run and the row. Key values are the typed values as loaded.
     /// </summary>
     public static string IdFor(Guid runId, long row, IReadOnlyList<string?>? key)
     {
@@ -28,10 +29,13 @@ public static class DocumentBuilder
             return $"{runId:N}-{row}";
         }
 
-        var joined = string.Join("|", key.Select(v => v ?? ""));
-        return joined.Length is > 0 and <= 200 && joined.AsSpan().IndexOfAny("/\\?#") < 0
-            ? joined
-            : "k-" + Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(joined)));
+        if (key is [{ Length: > 0 and <= 200 } single] && single.AsSpan().IndexOfAny("/\\?#") < 0 && !single.StartsWith("k-", StringComparison.Ordinal))
+        {
+            return single;
+        }
+
+        // The values as a JSON array: unambiguous however they read ("a|b", "c" and "a", "b|c" differ).
+        return "k-" + Base64Url.EncodeToString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(key)));
     }
 
     /// <summary>One document around <paramref name="record"/>.</summary>
@@ -43,20 +47,55 @@ public static class DocumentBuilder
         ["row"] = row,
         ["record"] = record,
     };
+}
 
-    /// <summary>
-    /// The records of a JSON array or JSON Lines payload, one at a time and with their nesting, numbered from 1 as the
-    /// record reader numbers them (blank lines of JSON Lines are skipped).
-    /// </summary>
-    public static async IAsyncEnumerable<(long Row, JsonNode? Record)> JsonRecordsAsync(
-        Stream payload, bool lines, [EnumeratorCancellation] CancellationToken cancellationToken)
+/// <summary>
+/// A JSON payload's records with their nesting, read in step with the record reader's rows (numbered from 1, blank
+/// lines of JSON Lines skipped), so a document keeps the record as the source wrote it.
+/// </summary>
+internal sealed class NestedRecords : IAsyncDisposable
+{
+    private readonly Stream _payload;
+    private readonly IAsyncEnumerator<JsonNode?> _records;
+    private long _row;
+
+    private NestedRecords(Stream payload, IAsyncEnumerator<JsonNode?> records) => (_payload, _records) = (payload, records);
+
+    public static async Task<NestedRecords> OpenAsync(RecordReaders readers, string blobName, bool lines, CancellationToken cancellationToken)
     {
-        long row = 0;
+        var payload = await readers.OpenDecodedAsync(blobName, cancellationToken);
+        return new NestedRecords(payload, Records(payload, lines, cancellationToken).GetAsyncEnumerator(cancellationToken));
+    }
+
+    /// <summary>The record of row <paramref name="row"/>; rows are asked for in ascending order.</summary>
+    public async Task<JsonNode?> AtAsync(long row)
+    {
+        while (_row < row)
+        {
+            if (!await _records.MoveNextAsync())
+            {
+                return null;
+            }
+
+            _row++;
+        }
+
+        return _row == row ? _records.Current : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _records.DisposeAsync();
+        await _payload.DisposeAsync();
+    }
+
+    private static async IAsyncEnumerable<JsonNode?> Records(Stream payload, bool lines, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         if (!lines)
         {
             await foreach (var record in JsonSerializer.DeserializeAsyncEnumerable<JsonNode>(payload, cancellationToken: cancellationToken))
             {
-                yield return (++row, record);
+                yield return record;
             }
 
             yield break;
@@ -67,15 +106,15 @@ public static class DocumentBuilder
         {
             if (!string.IsNullOrWhiteSpace(line))
             {
-                yield return (++row, JsonNode.Parse(line));
+                yield return JsonNode.Parse(line);
             }
         }
     }
 }
 
 /// <summary>
-/// Passes every staged value on to the real writer and keeps a copy of the row, so a run of a delimited or Excel
-/// payload can write the same typed records as documents. Values are kept as the column's JSON type.
+/// Passes every staged value on to the real writer and keeps a copy of the row, so a run can write the same typed
+/// records as documents. Values are kept as the column's JSON type.
 /// </summary>
 internal sealed class DocumentCapture(IStagingWriter inner, IReadOnlyList<DatasetColumn> columns, string dataset, Guid runId, int[]? keyColumns) : IStagingWriter
 {

@@ -10,6 +10,7 @@ using Diviora.Core.Ingestion.Schema;
 using Diviora.Core.Ingestion.Validation;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Diviora.Core.Ingestion;
 
@@ -18,8 +19,9 @@ namespace Diviora.Core.Ingestion;
 /// through the column rules into a staging table, then changes the schema, loads the staged rows and records the
 /// run's success in one transaction. A failure at any point leaves the dataset exactly as it was.
 /// </summary>
-public sealed class IngestionPipeline(
-    IWarehouse warehouse, RecordReaders readers, IRejectsStore rejectsStore, TimeProvider time, IDocumentStore? documents = null)
+public sealed partial class IngestionPipeline(
+    IWarehouse warehouse, RecordReaders readers, IRejectsStore rejectsStore, TimeProvider time, IDocumentStore? documents = null,
+    ILogger<IngestionPipeline>? logger = null)
 {
     private const int MaxValueInError = 100;
 
@@ -33,18 +35,20 @@ public sealed class IngestionPipeline(
     public async Task<LoadResult> LoadAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
         LoadResult result;
-        Run? run = null;
+        (Run Run, DatasetSettings Settings)? loaded = null;
         try
         {
-            result = await LoadCoreAsync(runId, attempt, loaded => run = loaded, cancellationToken);
+            result = await LoadCoreAsync(runId, attempt, (run, settings) => loaded = (run, settings), cancellationToken);
         }
-        catch (Exception e) when (e is not RunSupersededException && run is not null && KeepsDocuments(run))
+        catch (Exception e) when (e is not RunSupersededException && loaded is { } failed && documents is not null
+            && failed.Settings.KeepsDocuments && !failed.Settings.HasKey)
         {
-            // The run wrote documents of its own rows as it read them; its rows are not loaded, so neither are they.
-            // (A keyed dataset's document that the run replaced keeps the new version until the next successful run.)
+            // Without a key the run's documents have ids of its own: its rows are not loaded, so neither are they.
+            // A keyed dataset's documents are left alone, since they may be an earlier run's: a document the failed run
+            // replaced keeps that version until the next successful run of its key.
             try
             {
-                await documents!.DeleteRunAsync(run.Dataset.NormalizedName, run.Id, CancellationToken.None);
+                await documents.DeleteRunAsync(failed.Run.Dataset.NormalizedName, runId, CancellationToken.None);
             }
             catch (Exception cleanup) when (cleanup is not OperationCanceledException)
             {
@@ -54,17 +58,29 @@ public sealed class IngestionPipeline(
             throw;
         }
 
-        if (KeepsDocuments(run!) && DatasetSettings.Parse(run!.Dataset.Settings).IsReplace)
+        if (loaded is { } done && documents is not null && done.Settings.KeepsDocuments && done.Settings.IsReplace)
         {
-            await documents!.DeleteOtherRunsAsync(run.Dataset.NormalizedName, run.Id, cancellationToken);
+            try
+            {
+                await documents.DeleteOtherRunsAsync(done.Run.Dataset.NormalizedName, runId, cancellationToken);
+            }
+            catch (Exception cleanup) when (cleanup is not OperationCanceledException)
+            {
+                // The run has committed: failing it now would retry a finished run. The next replace removes them.
+                if (logger is not null)
+                {
+                    LogStaleDocuments(logger, cleanup, runId, done.Run.Dataset.Name);
+                }
+            }
         }
 
         return result;
     }
 
-    private bool KeepsDocuments(Run run) => documents is not null && DatasetSettings.Parse(run.Dataset.Settings).KeepsDocuments;
+    [LoggerMessage(LogLevel.Warning, "Run {RunId} replaced dataset {Dataset}, but the earlier runs' documents could not be deleted")]
+    private static partial void LogStaleDocuments(ILogger logger, Exception exception, Guid runId, string dataset);
 
-    private async Task<LoadResult> LoadCoreAsync(Guid runId, int attempt, Action<Run> loaded, CancellationToken cancellationToken)
+    private async Task<LoadResult> LoadCoreAsync(Guid runId, int attempt, Action<Run, DatasetSettings> loaded, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await warehouse.OpenAsync(cancellationToken);
@@ -74,12 +90,12 @@ public sealed class IngestionPipeline(
             run = await catalog.Runs.AsNoTracking().Include(r => r.Dataset).SingleAsync(r => r.Id == runId, cancellationToken);
         }
 
-        loaded(run);
 
         var existing = run.Dataset.Columns.OrderBy(c => c.Ordinal).ToList();
         var options = RunOptions.Parse(run.Options);
         // Read once per run, so both passes and the commit follow the same settings and compile the rules once.
         var settings = DatasetSettings.Parse(run.Dataset.Settings);
+        loaded(run, settings);
         var rules = (settings.Columns ?? []).ToDictionary(c => c.Name, ColumnRules.Compile, StringComparer.Ordinal);
         List<InferredColumn> inferredColumns;
         try
@@ -97,7 +113,9 @@ public sealed class IngestionPipeline(
         var plan = SchemaPlan.For(existing, inferredColumns);
         var inferred = Stopwatch.GetTimestamp();
 
-        if (warehouse.LoadsDirectly(settings))
+        // A direct load holds its transaction for the whole read. A schema change to an existing table would lock
+        // readers out that long (ALTER TABLE takes an exclusive lock), so such runs stage first.
+        if (warehouse.LoadsDirectly(settings) && (existing.Count == 0 || plan.Changes.Count == 0))
         {
             return await LoadDirectlyAsync(connection, run, attempt, existing, options, settings, rules, plan, started, inferred, cancellationToken);
         }
@@ -227,17 +245,17 @@ public sealed class IngestionPipeline(
         var missing = Enumerable.Range(0, columns.Count).Except(target).ToArray();
         var keyFields = KeyFieldsOf(settings, columns, target);
         var keepsDocuments = documents is not null && settings.KeepsDocuments;
-        var jsonPayload = format.Kind is PayloadKind.Json or PayloadKind.JsonLines;
         await using var staged = await open();
-        // Documents of delimited and Excel payloads are the typed rows as staged; JSON payloads get a pass of their own.
-        var capture = keepsDocuments && !jsonPayload
+        // A document is the typed row as staged, its id from the typed key; a JSON payload's keeps the record's nesting,
+        // read from the payload in step with the rows.
+        var capture = keepsDocuments
             ? new DocumentCapture(staged, columns, run.Dataset.NormalizedName, run.Id, settings.HasKey ? [.. settings.Key!.Select(k => columns.FindIndex(c => c.Name == k))] : null)
             : null;
+        await using var nested = keepsDocuments && format.Kind is PayloadKind.Json or PayloadKind.JsonLines
+            ? await NestedRecords.OpenAsync(readers, run.BlobName, format.Kind == PayloadKind.JsonLines, cancellationToken)
+            : null;
         IStagingWriter writer = capture ?? staged;
-        await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id))
-        {
-            RejectedRows = keepsDocuments ? new HashSet<long>() : null,
-        };
+        await using var rejects = new RejectsWriter(rejectsStore, IRejectsStore.NameFor(run.Dataset.Name, run.Id));
         long rows = 0;
         while (reader.Read())
         {
@@ -289,6 +307,11 @@ public sealed class IngestionPipeline(
 
                 writer.EndRow(reader.RowNumber);
                 rows++;
+                if (nested is not null && await nested.AtAsync(reader.RowNumber) is { } record)
+                {
+                    capture!.Pending[^1]["record"] = record;
+                }
+
                 if (capture?.Pending.Count >= DocumentBuilder.BatchSize)
                 {
                     await WriteDocumentsAsync(run, settings, capture.Pending, cancellationToken);
@@ -319,10 +342,6 @@ public sealed class IngestionPipeline(
             rows -= await RejectDuplicateKeysAsync(connection, run, settings, plan, staging!, rejects, cancellationToken);
         }
 
-        if (keepsDocuments && jsonPayload)
-        {
-            await WriteJsonDocumentsAsync(run, settings, format, rejects.RejectedRows!, cancellationToken);
-        }
 
         await rejects.CompleteAsync();
         var read = rows + rejects.Count;
@@ -360,46 +379,6 @@ public sealed class IngestionPipeline(
         }
 
         batch.Clear();
-    }
-
-    /// <summary>The documents of a JSON payload: each loaded record with its nesting, read once more from the payload.</summary>
-    private async Task WriteJsonDocumentsAsync(Run run, DatasetSettings settings, DetectedFormat format, ISet<long> rejected, CancellationToken cancellationToken)
-    {
-        await using var payload = await readers.OpenDecodedAsync(run.BlobName, cancellationToken);
-        var batch = new List<JsonObject>(DocumentBuilder.BatchSize);
-        await foreach (var (row, record) in DocumentBuilder.JsonRecordsAsync(payload, format.Kind == PayloadKind.JsonLines, cancellationToken))
-        {
-            if (rejected.Contains(row) || record is null)
-            {
-                continue;
-            }
-
-            var key = settings.HasKey ? settings.Key!.Select(k => ValueAt(record, k)).ToList() : null;
-            batch.Add(DocumentBuilder.Document(run.Dataset.NormalizedName, run.Id, row, DocumentBuilder.IdFor(run.Id, row, key), record));
-            if (batch.Count >= DocumentBuilder.BatchSize)
-            {
-                await WriteDocumentsAsync(run, settings, batch, cancellationToken);
-            }
-        }
-
-        await WriteDocumentsAsync(run, settings, batch, cancellationToken);
-    }
-
-    /// <summary>A flattened column's value in a nested record: <c>address.city</c> is <c>record.address.city</c>.</summary>
-    private static string? ValueAt(JsonNode record, string column)
-    {
-        if (record is JsonObject whole && whole.TryGetPropertyValue(column, out var direct))
-        {
-            return direct?.ToString();
-        }
-
-        JsonNode? node = record;
-        foreach (var part in column.Split('.'))
-        {
-            node = node is JsonObject obj && obj.TryGetPropertyValue(part, out var next) ? next : null;
-        }
-
-        return node?.ToString();
     }
 
     /// <summary>
@@ -650,7 +629,15 @@ public sealed class IngestionPipeline(
             await ExecuteAsync(connection, transaction, key, cancellationToken);
         }
 
-        await DatasetIndexes.CreateAsync(warehouse, connection, transaction, dataset, settings, cancellationToken);
+        try
+        {
+            await DatasetIndexes.CreateAsync(warehouse, connection, transaction, dataset, settings, cancellationToken);
+        }
+        catch (DbException e)
+        {
+            // Retrying would meet the same rows: the run fails, and the dataset's indexes setting needs changing.
+            throw new IngestionDataException($"Dataset '{dataset.Name}' declares indexes the warehouse cannot build on these rows: {e.Message}", e);
+        }
         dataset.RowCount = settings.IsUpsert
             ? await CountAsync(connection, transaction, dialect.CountRows(dataset.TableName), cancellationToken)
             : settings.IsReplace ? staged.Rows : dataset.RowCount + staged.Rows;

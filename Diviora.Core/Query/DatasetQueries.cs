@@ -106,7 +106,18 @@ public sealed class DatasetQueries(IWarehouse warehouse)
 
         var rows = new List<OrderedDictionary<string, object?>>(Math.Min(request.Limit, 256));
         KeysetPosition? last = null;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        DbDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (DbException) when (after is not null)
+        {
+            // Only a hand-made cursor binds a value its column cannot compare with.
+            throw new QueryException("cursor", -1, "cursor holds values that do not fit this query's order: pass the nextCursor of the previous page unchanged.");
+        }
+
+        await using var _ = reader;
         var first = 1 + order.Count;
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -209,7 +220,8 @@ public sealed class DatasetQueries(IWarehouse warehouse)
                 return new RowStream(selected, connection, command, SqliteRawRows.Prepare(sqlite, command), 1 + order.Count);
             }
 
-            var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+            // Not sequential: ReadAsync then buffers the whole row, so reading its values never blocks on the network.
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
             return new RowStream(selected, connection, command, reader, 1 + order.Count);
         }
         catch
@@ -238,7 +250,8 @@ public sealed class DatasetQueries(IWarehouse warehouse)
     /// <summary>Ties a cursor to the dataset, filter and order it was made for.</summary>
     private static string Signature(Dataset dataset, string? filter, IReadOnlyList<OrderTerm> order)
     {
-        var text = $"{dataset.Id}\n{filter}\n{string.Join(",", order.Select(o => o.Column.PhysicalName + (o.Descending ? " desc" : "")))}";
+        // The order columns' types too: a cursor made before a column widened holds values of the old type.
+        var text = $"{dataset.Id}\n{filter}\n{string.Join(",", order.Select(o => $"{o.Column.PhysicalName}:{o.Column.Type}" + (o.Descending ? " desc" : "")))}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
     }
 

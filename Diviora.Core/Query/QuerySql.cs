@@ -88,7 +88,7 @@ public sealed class QuerySql(IWarehouseDialect dialect)
 
     /// <summary>Counts the rows that pass <paramref name="filter"/>.</summary>
     public string CountRows(Dataset dataset, FilterExpression? filter) =>
-        $"SELECT COUNT(*) FROM {dialect.Table(dataset.TableName)}" + (filter is null ? "" : " WHERE " + Render(filter));
+        $"SELECT {dialect.Measure(MeasureKind.Count, null)} FROM {dialect.Table(dataset.TableName)}" + (filter is null ? "" : " WHERE " + Render(filter));
 
     /// <summary>
     /// Groups and measures: the group columns' stored values, then each measure, ordered by the groups (or, without

@@ -93,6 +93,20 @@ public sealed class DocumentsTests(WarehouseFixture fixture)
         Assert.Equal("b", (string)documents.Single(d => (string)d["id"]! == "B")["record"]!["v"]!);
     }
 
+    [Fact]
+    public async Task A_failed_upsert_run_leaves_the_documents_of_earlier_runs_in_place()
+    {
+        await using var engine = await fixture.EngineWithDocumentsAsync("sqlite");
+        await engine.SetSettingsAsync("docs-upsert-fail", """{"documents": true, "mode": "upsert", "key": ["id"], "maxRejectedPercent": 10, "columns": [{"name": "n", "type": "integer"}]}""");
+        var first = await engine.LoadAsync("docs-upsert-fail", "id,n\n1,10\n2,20\n");
+
+        var failed = await engine.LoadAsync("docs-upsert-fail", "id,n\n3,30\n4,x\n");
+
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        var documents = await AllAsync(engine, "docs-upsert-fail");
+        Assert.Equal(["1", "2"], documents.Where(d => (string)d["run"]! == first.Id.ToString()).Select(d => (string)d["id"]!).Order());
+    }
+
     private static async Task<List<JsonObject>> AllAsync(EngineHost engine, string dataset)
     {
         var store = engine.Get<IDocumentStore>();

@@ -20,13 +20,9 @@ public sealed class RejectsWriter(IRejectsStore store, string name) : IAsyncDisp
     /// <summary>The file's name once something was written; null while there are no rejects.</summary>
     public string? Name => _writer is null ? null : name;
 
-    /// <summary>When set, the row numbers of the rejected rows are added to it (to keep them out of the documents).</summary>
-    public ISet<long>? RejectedRows { get; init; }
-
     /// <summary>Adds one rejected row.</summary>
     public async ValueTask AddAsync(long rowNumber, string column, ReadOnlyMemory<char>? value, string reason, CancellationToken cancellationToken)
     {
-        RejectedRows?.Add(rowNumber);
         if (_writer is null)
         {
             _writer = new StreamWriter(await store.CreateAsync(name, cancellationToken), new UTF8Encoding(false), 1 << 16);

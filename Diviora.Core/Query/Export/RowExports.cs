@@ -41,8 +41,9 @@ public static class RowExports
         var scratch = new byte[256];
         for (var i = 0; i < columns.Count; i++)
         {
+            // Column names come from source files too.
             var name = Encoding.UTF8.GetBytes(columns[i].Name);
-            WriteCsvField(buffer, i, name, neutralise: false);
+            WriteCsvField(buffer, i, name, neutralise: !raw);
         }
 
         buffer.Write("\r\n"u8);
@@ -73,9 +74,8 @@ public static class RowExports
     {
         var columns = rows.Columns;
         var names = columns.Select(c => JsonEncodedText.Encode(c.Name)).ToArray();
-        var buffer = new AsyncOnlyBuffer(output);
+        var buffer = new ArrayBufferWriter<byte>(BlockSize * 2);
         await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        var count = 0L;
         while (await rows.ReadAsync(cancellationToken))
         {
             json.WriteStartObject();
@@ -87,15 +87,16 @@ public static class RowExports
 
             json.WriteEndObject();
             json.Flush();
-            buffer.WriteByte((byte)'\n');
             json.Reset();
-            if ((++count & 0xFF) == 0)
+            buffer.Write("\n"u8);
+            if (buffer.WrittenCount >= BlockSize)
             {
-                await buffer.DrainAsync(cancellationToken);
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
             }
         }
 
-        await buffer.DrainAsync(cancellationToken);
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await output.FlushAsync(cancellationToken);
     }
 
@@ -156,49 +157,5 @@ public static class RowExports
 
         buffer.Write(text);
         buffer.Write("\""u8);
-    }
-
-    /// <summary>
-    /// Collects synchronous writes in memory and hands them to the real output only in <see cref="DrainAsync"/>: an
-    /// ASP.NET Core response refuses synchronous I/O, and the writers above are fastest writing synchronously.
-    /// </summary>
-    private sealed class AsyncOnlyBuffer(Stream output) : Stream
-    {
-        private readonly MemoryStream _pending = new();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public async ValueTask DrainAsync(CancellationToken cancellationToken)
-        {
-            if (_pending.Length > 0)
-            {
-                await output.WriteAsync(_pending.GetBuffer().AsMemory(0, (int)_pending.Length), cancellationToken);
-                _pending.SetLength(0);
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => _pending.Write(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => _pending.Write(buffer);
-
-        public override void WriteByte(byte value) => _pending.WriteByte(value);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Diviora.Core.Catalog;
 using Diviora.Core.Query;
@@ -172,9 +171,9 @@ public sealed class SqliteDialect : IWarehouseDialect
     {
         bool b => b ? 1L : 0L,
         decimal d => (double)d,
-        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateOnly date => StoredText.Date(date),
         DateTime timestamp => StoredText.Timestamp(timestamp),
-        DateTimeOffset instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture),
+        DateTimeOffset instant => StoredText.TimestampTz(instant),
         _ => value,
     };
 
