@@ -141,9 +141,7 @@ public sealed partial class IngestionPipeline(
     {
         try
         {
-            await using var drop = connection.CreateCommand();
-            drop.CommandText = warehouse.Dialect.DropStaging(staging);
-            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            await connection.ExecuteAsync(null, warehouse.Dialect.DropStaging(staging), CancellationToken.None);
         }
         catch (DbException)
         {
@@ -492,13 +490,13 @@ public sealed partial class IngestionPipeline(
         var key = settings.HasKey ? settings.Key!.Select(k => plan.Columns.Single(c => c.Name == k)).ToList() : [];
         if (settings.IsReplace)
         {
-            await ExecuteAsync(connection, transaction, dialect.DeleteAll(dataset.TableName), cancellationToken);
+            await connection.ExecuteAsync(transaction, dialect.DeleteAll(dataset.TableName), cancellationToken);
         }
         else if (settings.HasKey)
         {
             try
             {
-                await ExecuteAsync(connection, transaction, dialect.EnsureUniqueKey(dataset.TableName, key), cancellationToken);
+                await connection.ExecuteAsync(transaction, dialect.EnsureUniqueKey(dataset.TableName, key), cancellationToken);
             }
             catch (DbException e)
             {
@@ -537,7 +535,7 @@ public sealed partial class IngestionPipeline(
         var dataset = final.Run.Dataset;
         if (settings.IsReplace)
         {
-            await ExecuteAsync(connection, transaction, warehouse.Dialect.DeleteAll(dataset.TableName), cancellationToken);
+            await connection.ExecuteAsync(transaction, warehouse.Dialect.DeleteAll(dataset.TableName), cancellationToken);
         }
 
         var staged = await WriteRowsAsync(connection, queued, options, settings, rules, plan, staging: null,
@@ -626,7 +624,7 @@ public sealed partial class IngestionPipeline(
         var dialect = warehouse.Dialect;
         if (createsTable && dialect.KeyNewTable(dataset.TableName) is { } key)
         {
-            await ExecuteAsync(connection, transaction, key, cancellationToken);
+            await connection.ExecuteAsync(transaction, key, cancellationToken);
         }
 
         try
@@ -665,7 +663,7 @@ public sealed partial class IngestionPipeline(
         if (dataset.Columns.Count == 0)
         {
             dataset.Columns.AddRange(plan.Columns);
-            await ExecuteAsync(connection, transaction, dialect.CreateTable(dataset.TableName, plan.Columns), cancellationToken);
+            await connection.ExecuteAsync(transaction, dialect.CreateTable(dataset.TableName, plan.Columns), cancellationToken);
             return;
         }
 
@@ -676,12 +674,12 @@ public sealed partial class IngestionPipeline(
             {
                 case "added":
                     dataset.Columns.Add(column);
-                    await ExecuteAsync(connection, transaction, dialect.AddColumn(dataset.TableName, column), cancellationToken);
+                    await connection.ExecuteAsync(transaction, dialect.AddColumn(dataset.TableName, column), cancellationToken);
                     break;
                 case "widened":
                     foreach (var statement in dialect.WidenColumn(dataset.TableName, column, change.WidenedFrom!.Value))
                     {
-                        await ExecuteAsync(connection, transaction, statement, cancellationToken);
+                        await connection.ExecuteAsync(transaction, statement, cancellationToken);
                     }
 
                     break;
@@ -706,14 +704,6 @@ public sealed partial class IngestionPipeline(
         command.Transaction = transaction;
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string Shorten(ReadOnlySpan<char> text) =>

@@ -28,22 +28,14 @@ public static class DatasetIndexes
                 continue;
             }
 
-            await ExecuteAsync(warehouse.Dialect.CreateIndex(dataset.TableName, NameOf(dataset, columns!), columns!));
+            await connection.ExecuteAsync(transaction, warehouse.Dialect.CreateIndex(dataset.TableName, NameOf(dataset, columns!), columns!), cancellationToken);
             built++;
         }
 
         if (built > 0)
         {
             // With statistics the planner knows a filter on country keeps a tenth of the rows, and orders by the index instead.
-            await ExecuteAsync(warehouse.Dialect.Analyze(dataset.TableName));
-        }
-
-        async Task ExecuteAsync(string sql)
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(transaction, warehouse.Dialect.Analyze(dataset.TableName), cancellationToken);
         }
     }
 
