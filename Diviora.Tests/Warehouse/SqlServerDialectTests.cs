@@ -25,7 +25,7 @@ public sealed class SqlServerDialectTests
     {
         Assert.Throws<ArgumentException>(() => _dialect.Quote(identifier));
         Assert.Throws<ArgumentException>(() => _dialect.Table(identifier));
-        Assert.Throws<ArgumentException>(() => SqlServerDialect.StagingTable(identifier));
+        Assert.Throws<ArgumentException>(() => _dialect.StagingTable(identifier));
     }
 
     [Fact]

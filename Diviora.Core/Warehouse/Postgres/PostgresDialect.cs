@@ -9,13 +9,13 @@ namespace Diviora.Core.Warehouse.Postgres;
 /// integers and booleans typed and the other values as their canonical text, which the final statement casts, so
 /// the binary COPY into staging never parses a value twice.
 /// </summary>
-public sealed class PostgresDialect : IWarehouseDialect
+public sealed class PostgresDialect : TypedDialect, IWarehouseDialect
 {
     /// <summary>PostgreSQL cuts identifiers at 63 bytes; longer ones are shortened here, uniquely, instead.</summary>
     private const int MaxIdentifierLength = 63;
 
     /// <inheritdoc />
-    public string Quote(string identifier)
+    public override string Quote(string identifier)
     {
         SqlIdentifier.Checked(identifier);
         if (identifier.Length > MaxIdentifierLength)
@@ -73,24 +73,6 @@ public sealed class PostgresDialect : IWarehouseDialect
     /// <summary>The text-format COPY of a run's rows straight into a dataset table; run id and load time come from the defaults.</summary>
     public string CopyIntoTable(string table, IReadOnlyList<DatasetColumn> columns) =>
         $"COPY {Quote(table)} ({Names(columns)}) FROM STDIN";
-
-    /// <inheritdoc />
-    public string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns) =>
-        $"INSERT INTO {Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}{Names(columns, leadingComma: true)}) " +
-        $"SELECT @run, CAST(@at AS timestamptz){Staged(columns, leadingComma: true)} FROM {Quote(staging)} s ORDER BY s.{Quote(SystemColumns.RowId)}";
-
-    /// <inheritdoc />
-    public string SelectDuplicateKeys(string staging, string table, IReadOnlyList<DatasetColumn> key, bool tableExists)
-    {
-        var sameKey = string.Join(" AND ", key.Select(k => $"t.{Quote(k.PhysicalName)} = {Staged(k)}"));
-        var inTable = tableExists ? $"EXISTS (SELECT 1 FROM {Quote(table)} t WHERE {sameKey}) OR " : "";
-        return $"SELECT s.{Quote(SystemColumns.RowId)}, s.{Quote(SystemColumns.SourceRow)}{Staged(key, leadingComma: true)} " +
-            $"FROM {Quote(staging)} s WHERE {inTable}s.{Quote(SystemColumns.RowId)} NOT IN " +
-            $"(SELECT MIN(s.{Quote(SystemColumns.RowId)}) FROM {Quote(staging)} s GROUP BY {Staged(key)}) ORDER BY s.{Quote(SystemColumns.RowId)}";
-    }
-
-    /// <inheritdoc />
-    public string DeleteStagedRow(string staging) => $"DELETE FROM {Quote(staging)} WHERE {Quote(SystemColumns.RowId)} = @row";
 
     /// <inheritdoc />
     public string DeleteAll(string table) => $"DELETE FROM {Quote(table)}";
@@ -175,7 +157,13 @@ public sealed class PostgresDialect : IWarehouseDialect
     public string Measure(MeasureKind kind, string? expression) => QuerySql.StandardMeasure(kind, expression);
 
     /// <inheritdoc />
-    public string Table(string table) => Quote(table);
+    public override string Table(string table) => Quote(table);
+
+    /// <inheritdoc />
+    public override string StagingTable(string staging) => Quote(staging);
+
+    /// <inheritdoc />
+    protected override string LoadTime => "CAST(@at AS timestamptz)";
 
     /// <summary>The PostgreSQL type of a dataset column.</summary>
     public static string TypeOf(ColumnType type) => type switch
@@ -207,13 +195,7 @@ public sealed class PostgresDialect : IWarehouseDialect
         _ => $"CAST({name} AS text)",
     };
 
-    /// <summary>A staged column (alias <c>s</c>) cast to the dataset column's type.</summary>
-    private string Staged(DatasetColumn column) =>
+    /// <inheritdoc />
+    protected override string Staged(DatasetColumn column) =>
         TypeOf(column.Type) == StagedTypeOf(column.Type) ? $"s.{Quote(column.PhysicalName)}" : $"CAST(s.{Quote(column.PhysicalName)} AS {TypeOf(column.Type)})";
-
-    private string Staged(IEnumerable<DatasetColumn> columns, bool leadingComma = false) =>
-        string.Concat(columns.Select((c, i) => (i > 0 || leadingComma ? ", " : "") + Staged(c)));
-
-    private string Names(IEnumerable<DatasetColumn> columns, bool leadingComma = false) =>
-        string.Concat(columns.Select((c, i) => (i > 0 || leadingComma ? ", " : "") + Quote(c.PhysicalName)));
 }

@@ -27,7 +27,7 @@ namespace Diviora.Core.Warehouse.SqlServer;
 /// <see cref="TextMatch(Query.TextMatch, string, string)"/> is always case-sensitive.
 /// </para>
 /// </remarks>
-public sealed class SqlServerDialect : IWarehouseDialect
+public sealed class SqlServerDialect : TypedDialect, IWarehouseDialect
 {
     /// <summary>The scale of a decimal column whose catalog entry has none.</summary>
     public const int DefaultScale = 10;
@@ -41,13 +41,16 @@ public sealed class SqlServerDialect : IWarehouseDialect
     private const string At = "CONVERT(datetimeoffset(7), @at, 127)";
 
     /// <inheritdoc />
-    public string Quote(string identifier) => "[" + SqlIdentifier.Checked(identifier) + "]";
+    protected override string LoadTime => At;
 
     /// <inheritdoc />
-    public string Table(string table) => "[dbo]." + Quote(table);
+    public override string Quote(string identifier) => "[" + SqlIdentifier.Checked(identifier) + "]";
+
+    /// <inheritdoc />
+    public override string Table(string table) => "[dbo]." + Quote(table);
 
     /// <summary>The session temp table a run stages into: <c>[#stage_...]</c>.</summary>
-    public static string StagingTable(string staging) => "[#" + SqlIdentifier.Checked(staging) + "]";
+    public override string StagingTable(string staging) => "[#" + SqlIdentifier.Checked(staging) + "]";
 
     /// <inheritdoc />
     public string CreateTable(string table, IReadOnlyList<DatasetColumn> columns)
@@ -86,24 +89,6 @@ public sealed class SqlServerDialect : IWarehouseDialect
 
         return sql.Append(')').ToString();
     }
-
-    /// <inheritdoc />
-    public string AppendFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns) =>
-        $"INSERT INTO {Table(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}{Names(columns, leadingComma: true)}) " +
-        $"SELECT @run, {At}{Staged(columns, leadingComma: true)} FROM {StagingTable(staging)} s ORDER BY s.{Quote(SystemColumns.RowId)}";
-
-    /// <inheritdoc />
-    public string SelectDuplicateKeys(string staging, string table, IReadOnlyList<DatasetColumn> key, bool tableExists)
-    {
-        var sameKey = string.Join(" AND ", key.Select(k => $"t.{Quote(k.PhysicalName)} = {Staged(k)}"));
-        var inTable = tableExists ? $"EXISTS (SELECT 1 FROM {Table(table)} t WHERE {sameKey}) OR " : "";
-        return $"SELECT s.{Quote(SystemColumns.RowId)}, s.{Quote(SystemColumns.SourceRow)}{Staged(key, leadingComma: true)} " +
-            $"FROM {StagingTable(staging)} s WHERE {inTable}s.{Quote(SystemColumns.RowId)} NOT IN " +
-            $"(SELECT MIN(s.{Quote(SystemColumns.RowId)}) FROM {StagingTable(staging)} s GROUP BY {Staged(key)}) ORDER BY s.{Quote(SystemColumns.RowId)}";
-    }
-
-    /// <inheritdoc />
-    public string DeleteStagedRow(string staging) => $"DELETE FROM {StagingTable(staging)} WHERE {Quote(SystemColumns.RowId)} = @row";
 
     /// <inheritdoc />
     public string DeleteAll(string table) => $"DELETE FROM {Table(table)}";
@@ -325,11 +310,6 @@ public sealed class SqlServerDialect : IWarehouseDialect
     private string TableLiteral(string table) => "N'" + Table(table) + "'";
 
     /// <summary>A staged column (alias <c>s</c>) converted to the dataset column's type.</summary>
-    private string Staged(DatasetColumn column) => FromText(column.Type, TypeOf(column), $"s.{Quote(column.PhysicalName)}");
+    protected override string Staged(DatasetColumn column) => FromText(column.Type, TypeOf(column), $"s.{Quote(column.PhysicalName)}");
 
-    private string Staged(IEnumerable<DatasetColumn> columns, bool leadingComma = false) =>
-        string.Concat(columns.Select((c, i) => (i > 0 || leadingComma ? ", " : "") + Staged(c)));
-
-    private string Names(IEnumerable<DatasetColumn> columns, bool leadingComma = false) =>
-        string.Concat(columns.Select((c, i) => (i > 0 || leadingComma ? ", " : "") + Quote(c.PhysicalName)));
 }

@@ -39,7 +39,7 @@ internal sealed class SqlServerStagingWriter : IStagingWriter
         // EnableStreaming stays off: a batch's values are already in memory, there is nothing to stream.
         var bulkCopy = new SqlBulkCopy(connection, SqlBulkCopyOptions.TableLock, externalTransaction: null)
         {
-            DestinationTableName = SqlServerDialect.StagingTable(staging),
+            DestinationTableName = dialect.StagingTable(staging),
             BulkCopyTimeout = 0,
         };
         for (var i = 0; i < columns.Count; i++)
