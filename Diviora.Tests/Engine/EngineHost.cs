@@ -58,13 +58,17 @@ public sealed class EngineHost : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <summary>Stores <paramref name="csv"/> as a payload (unless null) and writes a Queued run for it, as the Api does.</summary>
-    public async Task<Guid> QueueRunAsync(string dataset, string? csv, string fileName = "data.csv")
+    public Task<Guid> QueueRunAsync(string dataset, string? csv, string fileName = "data.csv") =>
+        QueueRunAsync(dataset, csv is null ? null : Encoding.UTF8.GetBytes(csv), fileName);
+
+    /// <summary>Stores <paramref name="payload"/>'s bytes (unless null) and writes a Queued run for it.</summary>
+    public async Task<Guid> QueueRunAsync(string dataset, byte[]? payload, string fileName)
     {
         var runId = Guid.CreateVersion7();
         var blobName = RawStore.BlobNameFor(dataset, runId, fileName);
-        if (csv is not null)
+        if (payload is not null)
         {
-            await Get<RawStore>().UploadAsync(blobName, new MemoryStream(Encoding.UTF8.GetBytes(csv)), "text/csv", CancellationToken.None);
+            await Get<RawStore>().UploadAsync(blobName, new MemoryStream(payload), "application/octet-stream", CancellationToken.None);
         }
 
         await using var catalog = await CatalogAsync();
@@ -102,9 +106,12 @@ public sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>Stores <paramref name="csv"/>, runs it to the end in this call, and answers the finished run.</summary>
-    public async Task<Run> LoadAsync(string dataset, string csv, string fileName = "data.csv")
+    public Task<Run> LoadAsync(string dataset, string csv, string fileName = "data.csv") => LoadAsync(dataset, Encoding.UTF8.GetBytes(csv), fileName);
+
+    /// <summary>Stores <paramref name="payload"/>, runs it to the end in this call, and answers the finished run.</summary>
+    public async Task<Run> LoadAsync(string dataset, byte[] payload, string fileName)
     {
-        var runId = await QueueRunAsync(dataset, csv, fileName);
+        var runId = await QueueRunAsync(dataset, payload, fileName);
         await Get<Diviora.Core.Messaging.IRunMessageHandler>().HandleAsync(new Diviora.Core.Messaging.RunMessage(runId, null, null), 1, CancellationToken.None);
         return await RunAsync(runId);
     }
