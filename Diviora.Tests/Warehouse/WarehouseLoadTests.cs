@@ -137,6 +137,18 @@ public sealed class WarehouseLoadTests(WarehouseFixture fixture)
             await ReadAllAsync(engine, "evolve"));
     }
 
+    [Fact]
+    public async Task A_decimal_widened_to_text_keeps_no_precision_or_scale()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        await engine.LoadAsync("widen-decimal", "id,q\n1,2.5\n");
+
+        await engine.LoadAsync("widen-decimal", "id,q\n2,many\n");
+
+        var q = (await engine.DatasetAsync("widen-decimal")).Columns.Single(c => c.Name == "q");
+        Assert.Equal((ColumnType.Text, (int?)null, (int?)null), (q.Type, q.Precision, q.Scale));
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]

@@ -95,6 +95,11 @@ public sealed class SchemaPlan
 
                     (column.Precision, column.Scale) = (precision, scale);
                 }
+                else if (column.Type != ColumnType.Decimal)
+                {
+                    // Precision and scale describe decimals only: a decimal widened to text or double has none.
+                    (column.Precision, column.Scale) = (null, null);
+                }
 
                 if (file.Nullable && !column.Nullable)
                 {
