@@ -677,6 +677,7 @@ public sealed partial class IngestionPipeline(
                     await connection.ExecuteAsync(transaction, dialect.AddColumn(dataset.TableName, column), cancellationToken);
                     break;
                 case "widened":
+                    await DropIndexesOnAsync(connection, transaction, dataset.TableName, column, cancellationToken);
                     foreach (var statement in dialect.WidenColumn(dataset.TableName, column, change.WidenedFrom!.Value))
                     {
                         await connection.ExecuteAsync(transaction, statement, cancellationToken);
@@ -690,6 +691,37 @@ public sealed partial class IngestionPipeline(
         {
             var after = plan.Columns.Single(c => c.PhysicalName == column.PhysicalName);
             (column.Type, column.Nullable, column.DateOrder, column.Precision, column.Scale) = (after.Type, after.Nullable, after.DateOrder, after.Precision, after.Scale);
+        }
+    }
+
+    /// <summary>
+    /// Drops the indexes over a column about to be widened, where the warehouse cannot widen an indexed column; the
+    /// dataset's key and declared indexes are built again later in the same transaction.
+    /// </summary>
+    private async Task DropIndexesOnAsync(DbConnection connection, DbTransaction transaction, string table, DatasetColumn column, CancellationToken cancellationToken)
+    {
+        if (warehouse.Dialect.IndexesOnColumn is not { } query)
+        {
+            return;
+        }
+
+        var indexes = new List<string>();
+        await using (var find = connection.CreateCommand())
+        {
+            find.Transaction = transaction;
+            find.CommandText = query;
+            find.AddParameter("@table", table);
+            find.AddParameter("@column", warehouse.Dialect.Quote(column.PhysicalName));
+            await using var names = await find.ExecuteReaderAsync(cancellationToken);
+            while (await names.ReadAsync(cancellationToken))
+            {
+                indexes.Add(names.GetString(0));
+            }
+        }
+
+        foreach (var index in indexes)
+        {
+            await connection.ExecuteAsync(transaction, warehouse.Dialect.DropIndex(table, index), cancellationToken);
         }
     }
 

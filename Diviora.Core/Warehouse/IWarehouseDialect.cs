@@ -61,6 +61,15 @@ public interface IWarehouseDialect
     /// </summary>
     IReadOnlyList<string> WidenColumn(string table, DatasetColumn column, ColumnType from);
 
+    /// <summary>
+    /// A query for the names of the indexes over column <c>@column</c> (quoted) of table <c>@table</c>, which must be
+    /// dropped before the column is widened; null where widening keeps indexes (they are rebuilt by the same run).
+    /// </summary>
+    string? IndexesOnColumn { get; }
+
+    /// <summary>Drops an index of a table by name.</summary>
+    string DropIndex(string table, string index);
+
     /// <summary>Drops a run's staging table once the run no longer needs it.</summary>
     string DropStaging(string staging);
 

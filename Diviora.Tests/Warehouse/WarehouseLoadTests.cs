@@ -137,6 +137,31 @@ public sealed class WarehouseLoadTests(WarehouseFixture fixture)
             await ReadAllAsync(engine, "evolve"));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task An_indexed_key_column_can_still_widen(string kind)
+    {
+        await using var engine = await fixture.EngineAsync(kind);
+        await engine.SetSettingsAsync("widen-indexed", """{"mode": "upsert", "key": ["code"], "indexes": [["amount"], ["code", "amount"]]}""");
+        await engine.LoadAsync("widen-indexed", "code,amount\n1,1.5\n2,2\n");
+
+        var run = await engine.LoadAsync("widen-indexed", "code,amount\nA-1,lots\n2,3\n");
+
+        Assert.True(run.Status == RunStatus.Succeeded, run.Error);
+        var dataset = await engine.DatasetAsync("widen-indexed");
+        Assert.Equal("code:Text amount:Text", string.Join(' ', dataset.Columns.OrderBy(c => c.Ordinal).Select(c => $"{c.Name}:{c.Type}")));
+        Assert.Equal("""[{"code":"1","amount":"1.5"},{"code":"2","amount":"3"},{"code":"A-1","amount":"lots"}]""", await ReadAllAsync(engine, "widen-indexed", "code"));
+        var warehouse = engine.Get<IWarehouse>();
+        await using var connection = await warehouse.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = kind == "sqlite"
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ds_widen-indexed'"
+            : "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'ds_widen-indexed' AND indexname <> 'ds_widen-indexed__pk'";
+        // The key's unique index and both declared ones are there again.
+        Assert.Equal(3L, Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task A_decimal_widened_to_text_keeps_no_precision_or_scale()
     {

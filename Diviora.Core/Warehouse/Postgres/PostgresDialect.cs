@@ -109,6 +109,13 @@ public sealed class PostgresDialect : TypedDialect, IWarehouseDialect
     }
 
     /// <inheritdoc />
+    /// <remarks>ALTER COLUMN ... TYPE rebuilds the indexes over the column.</remarks>
+    public string? IndexesOnColumn => null;
+
+    /// <inheritdoc />
+    public string DropIndex(string table, string index) => $"DROP INDEX IF EXISTS {Quote(index)}";
+
+    /// <inheritdoc />
     public string DropStaging(string staging) => $"DROP TABLE IF EXISTS {Quote(staging)}";
 
     /// <inheritdoc />

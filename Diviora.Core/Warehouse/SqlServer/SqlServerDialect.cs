@@ -157,6 +157,13 @@ public sealed class SqlServerDialect : TypedDialect, IWarehouseDialect
     }
 
     /// <inheritdoc />
+    /// <remarks>WidenColumn drops the indexes over the column itself.</remarks>
+    public string? IndexesOnColumn => null;
+
+    /// <inheritdoc />
+    public string DropIndex(string table, string index) => $"DROP INDEX IF EXISTS {Quote(index)} ON {Table(table)}";
+
+    /// <inheritdoc />
     public string DropStaging(string staging) => $"DROP TABLE IF EXISTS {StagingTable(staging)}";
 
     /// <inheritdoc />

@@ -137,6 +137,15 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <inheritdoc />
+    /// <remarks>SQLite cannot drop an indexed column, and widening replaces the column. Expression indexes (decimals)
+    /// name no column in <c>pragma_index_info</c>, so the index's own SQL is searched for the quoted name.</remarks>
+    public string? IndexesOnColumn =>
+        "SELECT name FROM main.sqlite_master WHERE type = 'index' AND tbl_name = @table AND sql LIKE '%' || @column || '%'";
+
+    /// <inheritdoc />
+    public string DropIndex(string table, string index) => $"DROP INDEX IF EXISTS main.{Quote(index)}";
+
+    /// <inheritdoc />
     public string DropStaging(string staging) => $"DROP TABLE IF EXISTS temp.{Quote(staging)}";
 
     /// <inheritdoc />
