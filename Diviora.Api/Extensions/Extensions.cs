@@ -14,6 +14,8 @@ internal static class Extensions
 
         builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section);
         builder.Services.AddProblemDetails();
+        // The Api answers JSON only, never HTML: data such as "Müller" or "+02:00" is written as it is, not as \u escapes.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddOpenApi();
         builder.Services.AddGraphQlServices();
     }

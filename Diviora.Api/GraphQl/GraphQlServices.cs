@@ -11,7 +11,8 @@ internal static class GraphQlServices
     public static IServiceCollection AddGraphQlServices(this IServiceCollection services)
     {
         services.AddGraphQL(graphQl => graphQl
-            .AddSystemTextJson()
+            // JSON only, never HTML: data is written as it is, not as \u escapes (as the REST endpoints do).
+            .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
             // One resolver at a time: a request holds at most one catalog connection, however many fields it asks for.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             .AddComplexityAnalyzer(GraphQlLimits.Configure));

@@ -34,7 +34,7 @@ public sealed class PostgresPlatformTests(PostgresPlatformFixture platform)
         var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/pg-sales/rows?orderBy=amount%20desc&filter=" + Uri.EscapeDataString("country eq 'DE'"));
         Assert.Equal(
             """[{"id":1,"country":"DE","amount":10.50,"day":"2024-01-31","at":"2024-01-31T08:00:00+00:00","extra":null},{"id":3,"country":"DE","amount":7,"day":"2024-02-01","at":"2024-02-01T00:00:00+00:00","extra":"x"}]""",
-            rows.GetProperty("rows").GetRawText().Replace("\\u002B", "+", StringComparison.Ordinal));
+            rows.GetProperty("rows").GetRawText());
         var csv = await _api.GetStringAsync("/api/datasets/pg-sales/export?format=csv&select=id,amount");
         Assert.Equal("id,amount\r\n1,10.50\r\n2,3.25\r\n3,7\r\n", csv);
         var aggregate = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/pg-sales/aggregate?groupBy=country&measures=" + Uri.EscapeDataString("count(),sum(amount)"));
