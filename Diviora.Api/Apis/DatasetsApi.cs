@@ -66,13 +66,8 @@ public static class DatasetsApi
     internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetDatasetAsync(
         string dataset, CatalogDbContext catalog, CancellationToken cancellationToken)
     {
-        if (!DatasetName.IsValid(dataset))
-        {
-            return Problems.InvalidDatasetName(dataset);
-        }
-
-        var found = await FindAsync(catalog, dataset, cancellationToken);
-        return found is null ? Problems.DatasetNotFound(dataset) : TypedResults.Ok(DatasetResponse.From(found));
+        var (found, problem) = await LookUpAsync(catalog, dataset, cancellationToken);
+        return found is null ? problem! : TypedResults.Ok(DatasetResponse.From(found));
     }
 
     internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> PutDatasetAsync(
@@ -147,15 +142,10 @@ public static class DatasetsApi
     internal static async Task<Results<Ok<SchemaChangeResponse[]>, ProblemHttpResult>> GetSchemaChangesAsync(
         string dataset, CatalogDbContext catalog, CancellationToken cancellationToken)
     {
-        if (!DatasetName.IsValid(dataset))
-        {
-            return Problems.InvalidDatasetName(dataset);
-        }
-
-        var found = await FindAsync(catalog, dataset, cancellationToken);
+        var (found, problem) = await LookUpAsync(catalog, dataset, cancellationToken);
         if (found is null)
         {
-            return Problems.DatasetNotFound(dataset);
+            return problem!;
         }
 
         var changes = await catalog.SchemaChanges.AsNoTracking().Where(c => c.DatasetId == found.Id).OrderBy(c => c.Id).ToListAsync(cancellationToken);
@@ -167,15 +157,10 @@ public static class DatasetsApi
         string? filter = null, string? orderBy = null, string? select = null, long offset = 0, int limit = DefaultLimit,
         string? cursor = null, bool count = false)
     {
-        if (!DatasetName.IsValid(dataset))
-        {
-            return Problems.InvalidDatasetName(dataset);
-        }
-
-        var found = await FindAsync(catalog, dataset, cancellationToken);
+        var (found, problem) = await LookUpAsync(catalog, dataset, cancellationToken);
         if (found is null)
         {
-            return Problems.DatasetNotFound(dataset);
+            return problem!;
         }
 
         try
@@ -229,15 +214,10 @@ public static class DatasetsApi
         string dataset, CatalogDbContext catalog, DatasetQueries queries, CancellationToken cancellationToken,
         string? groupBy = null, string? measures = null, string? filter = null, int limit = 1000)
     {
-        if (!DatasetName.IsValid(dataset))
-        {
-            return Problems.InvalidDatasetName(dataset);
-        }
-
-        var found = await FindAsync(catalog, dataset, cancellationToken);
+        var (found, problem) = await LookUpAsync(catalog, dataset, cancellationToken);
         if (found is null)
         {
-            return Problems.DatasetNotFound(dataset);
+            return problem!;
         }
 
         try
@@ -285,6 +265,18 @@ public static class DatasetsApi
         return TypedResults.Stream(
             body => RowExports.WriteAsync(format, rows, body, raw, cancellationToken),
             RowExports.ContentType(format), $"{found.Name}.{format}");
+    }
+
+    /// <summary>The dataset a route names, or the problem to answer instead: 400 for an invalid name, 404 for an unknown one.</summary>
+    private static async Task<(Dataset? Found, ProblemHttpResult? Problem)> LookUpAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(name))
+        {
+            return (null, Problems.InvalidDatasetName(name));
+        }
+
+        var found = await FindAsync(catalog, name, cancellationToken);
+        return found is null ? (null, Problems.DatasetNotFound(name)) : (found, null);
     }
 
     private static Task<Dataset?> FindAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)
