@@ -1,15 +1,11 @@
-using Diviora.Web.Api;
 using Diviora.Web.Components;
-using Microsoft.FluentUI.AspNetCore.Components;
+using Diviora.Web.Downloads;
+using Diviora.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddFluentUIComponents();
-
-// "api" is resolved by service discovery from what the AppHost hands over; no URL is written here.
-builder.Services.AddHttpClient<DivioraApiClient>(client => client.BaseAddress = new Uri("https+http://api"));
+builder.AddWebServices();
 
 var app = builder.Build();
 
@@ -21,6 +17,7 @@ if (!app.Environment.IsDevelopment())
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapDownloads();
 app.MapDefaultEndpoints();
 
 app.Run();

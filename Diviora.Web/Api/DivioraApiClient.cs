@@ -1,6 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Diviora.Web.Api;
@@ -8,44 +11,113 @@ namespace Diviora.Web.Api;
 /// <summary>The Web's only way to data: the Diviora Api over HTTP, found by service discovery.</summary>
 public sealed class DivioraApiClient(HttpClient http)
 {
-    public async Task<IReadOnlyList<DatasetSummary>> GetDatasetsAsync(CancellationToken cancellationToken = default) =>
-        await http.GetFromJsonAsync<DatasetSummary[]>("/api/datasets", cancellationToken) ?? [];
+    public Task<OverviewSummary> GetOverviewAsync(int hours, CancellationToken cancellationToken = default) =>
+        GetAsync<OverviewSummary>($"/api/overview?hours={hours}", cancellationToken);
 
+    public async Task<IReadOnlyList<DatasetSummary>> GetDatasetsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<DatasetSummary[]>("/api/datasets", cancellationToken);
+
+    /// <summary>The dataset, or null when there is none of that name.</summary>
     public async Task<DatasetSummary?> GetDatasetAsync(string name, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync($"/api/datasets/{Uri.EscapeDataString(name)}", cancellationToken);
-        return response.StatusCode == System.Net.HttpStatusCode.NotFound
-            ? null
-            : await ReadAsync<DatasetSummary>(response, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, $"/api/datasets/{Escape(name)}", null, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<DatasetSummary>(response, cancellationToken);
     }
 
-    public async Task<RowsPage> GetRowsAsync(string dataset, long offset, int limit, CancellationToken cancellationToken = default)
+    /// <summary>Replaces a dataset's settings; the Api's message names what it refused.</summary>
+    public async Task<DatasetSummary> PutSettingsAsync(string name, JsonObject settings, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync($"/api/datasets/{Uri.EscapeDataString(dataset)}/rows?offset={offset}&limit={limit}", cancellationToken);
-        return await ReadAsync<RowsPage>(response, cancellationToken);
+        using var content = new StringContent(settings.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Put, $"/api/datasets/{Escape(name)}", content, cancellationToken);
+        return await ReadAsync<DatasetSummary>(response, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(string? dataset = null, int limit = 50, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SchemaChange>> GetSchemaChangesAsync(string name, CancellationToken cancellationToken = default) =>
+        await GetAsync<SchemaChange[]>($"/api/datasets/{Escape(name)}/schema-changes", cancellationToken);
+
+    public Task<RowsPage> GetRowsAsync(string dataset, RowsQuery query, CancellationToken cancellationToken = default) =>
+        GetAsync<RowsPage>($"/api/datasets/{Escape(dataset)}/rows{query.ToQueryString()}", cancellationToken);
+
+    public Task<AggregateResult> GetAggregateAsync(string dataset, string groupBy, string measures, string? filter, int limit, CancellationToken cancellationToken = default) =>
+        GetAsync<AggregateResult>(
+            $"/api/datasets/{Escape(dataset)}/aggregate?groupBy={Escape(groupBy)}&measures={Escape(measures)}&limit={limit}" +
+            (string.IsNullOrWhiteSpace(filter) ? "" : "&filter=" + Escape(filter)),
+            cancellationToken);
+
+    public Task<ColumnProfile> GetProfileAsync(string dataset, string column, CancellationToken cancellationToken = default) =>
+        GetAsync<ColumnProfile>($"/api/datasets/{Escape(dataset)}/profile?column={Escape(column)}", cancellationToken);
+
+    public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(RunsQuery query, CancellationToken cancellationToken = default) =>
+        await GetAsync<RunSummary[]>("/api/runs" + query.ToQueryString(), cancellationToken);
+
+    /// <summary>The run, or null when there is none with that id.</summary>
+    public async Task<RunSummary?> GetRunAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        var query = dataset is null ? $"?limit={limit}" : $"?dataset={Uri.EscapeDataString(dataset)}&limit={limit}";
-        return await http.GetFromJsonAsync<RunSummary[]>("/api/runs" + query, cancellationToken) ?? [];
+        using var response = await SendAsync(HttpMethod.Get, $"/api/runs/{id}", null, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<RunSummary>(response, cancellationToken);
     }
 
-    public async Task<RunSummary> GetRunAsync(Guid id, CancellationToken cancellationToken = default)
+    public Task<RejectsPage> GetRejectsAsync(Guid run, long offset, int limit, CancellationToken cancellationToken = default) =>
+        GetAsync<RejectsPage>($"/api/runs/{run}/rejects?offset={offset}&limit={limit}", cancellationToken);
+
+    /// <summary>Asks the Api what a file is from its first bytes.</summary>
+    public async Task<DetectedFile> DetectAsync(string fileName, ReadOnlyMemory<byte> sample, UploadFormat format, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync($"/api/runs/{id}", cancellationToken);
-        return await ReadAsync<RunSummary>(response, cancellationToken);
+        using var content = new ReadOnlyMemoryContent(sample);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await SendAsync(HttpMethod.Post, $"/api/uploads/detect?fileName={Escape(fileName)}{format.ToQuery()}", content, cancellationToken);
+        return await ReadAsync<DetectedFile>(response, cancellationToken);
     }
 
     /// <summary>Streams a file to the Api; the Api answers with the queued run.</summary>
-    public async Task<UploadAccepted> UploadAsync(string dataset, string fileName, Stream content, string? contentType, CancellationToken cancellationToken = default)
+    public async Task<UploadAccepted> UploadAsync(
+        string dataset, string fileName, Stream content, string? contentType, UploadFormat format, CancellationToken cancellationToken = default)
     {
         using var form = new MultipartFormDataContent();
         var file = new StreamContent(content, 1 << 16);
         file.Headers.ContentType = MediaTypeHeaderValue.Parse(string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType);
         form.Add(file, "file", fileName);
-        using var response = await http.PostAsync($"/api/datasets/{Uri.EscapeDataString(dataset)}/uploads", form, cancellationToken);
+        var query = format.ToQuery();
+        using var response = await SendAsync(
+            HttpMethod.Post, $"/api/datasets/{Escape(dataset)}/uploads" + (query.Length == 0 ? "" : "?" + query[1..]), form, cancellationToken);
         return await ReadAsync<UploadAccepted>(response, cancellationToken);
+    }
+
+    /// <summary>Opens a download (an export or a rejects file) as the Api streams it.</summary>
+    public async Task<HttpResponseMessage> OpenDownloadAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        var response = await Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return response;
+    }
+
+    private async Task<T> GetAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, pathAndQuery, null, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken) =>
+        Send(new HttpRequestMessage(method, pathAndQuery) { Content = content }, HttpCompletionOption.ResponseContentRead, cancellationToken);
+
+    private async Task<HttpResponseMessage> Send(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ApiUnavailableException(e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ApiUnavailableException(e);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException e)
+        {
+            throw new ApiUnavailableException(e);
+        }
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -53,11 +125,14 @@ public sealed class DivioraApiClient(HttpClient http)
         if (!response.IsSuccessStatusCode)
         {
             var problem = await TryReadProblemAsync(response, cancellationToken);
-            throw new ApiException(problem?.Detail ?? problem?.Title ?? $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            throw new ApiException(
+                problem?.Detail ?? problem?.Title ?? $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}.",
+                (int)response.StatusCode,
+                problem?.Extensions.TryGetValue("parameter", out var parameter) == true ? parameter?.ToString() : null);
         }
 
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new ApiException("The Api answered with an empty body.");
+            ?? throw new ApiException("The Api answered with an empty body.", (int)response.StatusCode, null);
     }
 
     private static async Task<ProblemDetails?> TryReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -71,22 +146,18 @@ public sealed class DivioraApiClient(HttpClient http)
             return null;
         }
     }
+
+    internal static string Escape(string value) => Uri.EscapeDataString(value);
 }
 
-/// <summary>An error the Api reported, with its message for people.</summary>
-public sealed class ApiException(string message) : Exception(message);
-
-public sealed record DatasetSummary(string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnSummary> Columns);
-
-public sealed record ColumnSummary(string Name, string Type, bool Nullable);
-
-public sealed record RowsPage(long? Total, IReadOnlyList<Dictionary<string, JsonElement>> Rows, string? NextCursor = null);
-
-public sealed record RunSummary(
-    Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
-    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt)
+/// <summary>An error the Api reported, with its message for people and the query parameter it names, if any.</summary>
+public class ApiException(string message, int status, string? parameter, Exception? inner = null) : Exception(message, inner)
 {
-    public bool HasEnded => Status is "Succeeded" or "Failed";
+    public int Status { get; } = status;
+
+    public string? Parameter { get; } = parameter;
 }
 
-public sealed record UploadAccepted(Guid RunId, string Status);
+/// <summary>The Api did not answer at all: it is down, restarting or unreachable.</summary>
+public sealed class ApiUnavailableException(Exception inner)
+    : ApiException($"The Diviora Api is not answering ({inner.Message}). Its data will show again as soon as it is back.", 0, null, inner);

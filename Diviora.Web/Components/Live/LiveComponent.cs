@@ -1,0 +1,96 @@
+using Diviora.Web.Api;
+using Microsoft.AspNetCore.Components;
+
+namespace Diviora.Web.Components.Live;
+
+/// <summary>
+/// A component that shows data from the Api and keeps it current: it asks again every second while the circuit is up,
+/// so a run's status and counts reach the screen within 2 s of changing in the catalog (docs/decisions.md). An Api
+/// that does not answer becomes a message on the page; the circuit stays up and recovers on its own.
+/// </summary>
+public abstract class LiveComponent : ComponentBase, IDisposable
+{
+    /// <summary>How often the data is asked for again.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _closing = new();
+    private bool _polling;
+
+    /// <summary>Cancelled when the component leaves the page.</summary>
+    protected CancellationToken Closing => _closing.Token;
+
+    /// <summary>Why the last refresh failed, for the page to show; null when it worked.</summary>
+    protected string? ApiError { get; private set; }
+
+    /// <summary>True when the Api is not answering at all (as opposed to answering with an error).</summary>
+    protected bool ApiDown { get; private set; }
+
+    /// <summary>True once a refresh has worked.</summary>
+    protected bool Loaded { get; private set; }
+
+    /// <summary>Reads the data the component shows.</summary>
+    protected abstract Task RefreshAsync(CancellationToken cancellationToken);
+
+    /// <summary>False stops asking again, for data that can no longer change (a run that has ended).</summary>
+    protected virtual bool KeepsRefreshing => true;
+
+    protected override Task OnInitializedAsync() => TryRefreshAsync();
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive && !_polling)
+        {
+            _polling = true;
+            _ = PollAsync();
+        }
+    }
+
+    /// <summary>Refreshes now, turning an Api failure into <see cref="ApiError"/>.</summary>
+    protected async Task TryRefreshAsync()
+    {
+        try
+        {
+            await RefreshAsync(Closing);
+            ApiError = null;
+            ApiDown = false;
+            Loaded = true;
+        }
+        catch (ApiException e)
+        {
+            ApiError = e.Message;
+            ApiDown = e is ApiUnavailableException;
+        }
+        catch (OperationCanceledException) when (Closing.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PollAsync()
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(Closing))
+            {
+                if (KeepsRefreshing || ApiError is not null)
+                {
+                    await TryRefreshAsync();
+                    StateHasChanged();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _closing.Cancel();
+        _closing.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
