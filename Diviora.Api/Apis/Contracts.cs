@@ -64,3 +64,14 @@ public sealed record OverviewBucket(DateTime Start, int Succeeded, int Failed, l
 
 /// <summary>The runs waiting for or held by a worker, of any age.</summary>
 public sealed record Backlog(int QueuedRuns, int RunningRuns, DateTime? OldestQueuedAt);
+
+/// <summary>
+/// How a file would be read, judged from its first bytes: format, delimiter, encoding and header as detected (or as
+/// given), the workbook's sheets, the columns with their inferred types and the first records as text.
+/// </summary>
+public sealed record DetectResponse(
+    string Format, string? Delimiter, string? Encoding, bool Header, string? Sheet, IReadOnlyList<string>? Sheets, bool Compressed,
+    IReadOnlyList<DetectedColumn> Columns, IReadOnlyList<string?[]> Rows, bool SampleIsWhole);
+
+/// <summary>A column as a run would name it, with the type inferred from the sample.</summary>
+public sealed record DetectedColumn(string Name, string Type);

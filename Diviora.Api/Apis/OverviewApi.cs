@@ -76,7 +76,8 @@ public static class OverviewApi
             .Select(g => new { Status = g.Key, Count = g.Count(), Oldest = g.Min(r => r.CreatedAt) })
             .ToListAsync(cancellationToken);
         var queued = waiting.SingleOrDefault(w => w.Status == RunStatus.Queued);
-        var backlog = new Backlog(queued?.Count ?? 0, waiting.SingleOrDefault(w => w.Status == RunStatus.Running)?.Count ?? 0, queued?.Oldest);
+        var oldest = queued is null ? (DateTime?)null : DateTime.SpecifyKind(queued.Oldest, DateTimeKind.Utc);
+        var backlog = new Backlog(queued?.Count ?? 0, waiting.SingleOrDefault(w => w.Status == RunStatus.Running)?.Count ?? 0, oldest);
 
         return TypedResults.Ok(new OverviewResponse(
             datasets, rows, counts,
