@@ -25,8 +25,9 @@ public static class DatasetsApi
             .WithSummary("Create a dataset or change its settings")
             .WithDescription("Settings apply to runs that start after the change: mode (append, upsert or replace), key, " +
                 "onInvalidRow (reject or fail), maxRejectedPercent (0-100), nullTokens (values read as null besides an empty unquoted " +
-                "field), columns (types, rules and transforms), indexes (built at once when the dataset has rows) and documents " +
-                "(also keep each record as a JSON document). See docs/ingestion.md and docs/query.md.")
+                "field), columns (types, rules and transforms), indexes (built at once when the dataset has rows), documents " +
+                "(also keep each record as a JSON document) and charts (up to 20 of { name, type: bar|line|pie|scatter, groupBy: 1-2 " +
+                "columns, measures: 1-5 measures, filter }, checked against the dataset's columns once it has them). See docs/ingestion.md and docs/query.md.")
             .Accepts<DatasetSettings>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{dataset}/schema-changes", GetSchemaChangesAsync).WithName("GetSchemaChanges")
@@ -131,6 +132,11 @@ public static class DatasetsApi
         if (settings.KeepsDocuments && request.HttpContext.RequestServices.GetService<IDocumentStore>() is null)
         {
             return Problems.BadRequest("Invalid dataset settings", "documents: " + DocumentStoreMissing);
+        }
+
+        if (found.Columns.Count > 0 && settings.ValidateCharts([.. found.Columns.OrderBy(c => c.Ordinal)]) is { } chart)
+        {
+            return Problems.BadRequest("Invalid dataset settings", chart);
         }
 
         if (DatasetIndexes.Unknown(found, settings) is { } unknown)
