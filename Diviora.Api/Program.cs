@@ -23,6 +23,7 @@ app.MapDefaultEndpoints();
 app.MapUploadsApi();
 app.MapRunsApi();
 app.MapDatasetsApi();
+app.MapOverviewApi();
 app.MapGraphQlApi();
 
 app.Run();

@@ -41,6 +41,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
         builder.Services.AddSingleton<RejectsReader>();
         builder.Services.AddSingleton<DatasetQueries>();
+        builder.Services.AddSingleton<DatasetProfiles>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
 
         if (builder.Services.Any(s => s.ServiceType == typeof(ServiceBusClient)))

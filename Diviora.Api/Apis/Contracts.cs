@@ -10,13 +10,14 @@ public sealed record UploadAccepted(Guid RunId, string Status);
 public sealed record RunResponse(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects,
-    RunTimings? Timings)
+    RunTimings? Timings, int Attempts)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format,
         run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects",
-        run.InferMilliseconds is null ? null : new RunTimings(run.InferMilliseconds.Value, run.StageMilliseconds ?? 0, run.LoadMilliseconds ?? 0));
+        run.InferMilliseconds is null ? null : new RunTimings(run.InferMilliseconds.Value, run.StageMilliseconds ?? 0, run.LoadMilliseconds ?? 0),
+        run.Attempts);
 }
 
 /// <summary>
@@ -28,15 +29,19 @@ public sealed record RunTimings(long InferMs, long StageMs, long LoadMs);
 /// <summary>A page of a run's rejected rows, and where to download them all as CSV.</summary>
 public sealed record RejectsPage(long Total, IReadOnlyList<Diviora.Core.Ingestion.Rejects.Reject> Rejects, string? Download);
 
-/// <summary>A dataset with its schema and settings.</summary>
+/// <summary>A dataset with its schema, its settings and its latest run (null before the first).</summary>
 public sealed record DatasetResponse(
-    string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns, DatasetSettings Settings)
+    string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns, DatasetSettings Settings, LastRunResponse? LastRun)
 {
-    public static DatasetResponse From(Dataset dataset) => new(
+    public static DatasetResponse From(Dataset dataset, Run? lastRun) => new(
         dataset.Name, dataset.RowCount, dataset.UpdatedAt,
         [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable, c.Precision, c.Scale))],
-        DatasetSettings.Parse(dataset.Settings));
+        DatasetSettings.Parse(dataset.Settings),
+        lastRun is null ? null : new LastRunResponse(lastRun.Id, lastRun.Status.ToString(), lastRun.CreatedAt, lastRun.FinishedAt, lastRun.RowsLoaded, lastRun.RowsRejected));
 }
+
+/// <summary>The latest run of a dataset, by when it was created.</summary>
+public sealed record LastRunResponse(Guid Id, string Status, DateTime CreatedAt, DateTime? FinishedAt, long RowsLoaded, long RowsRejected);
 
 /// <summary>One column: its name as in the file, its type, whether it holds empty values, and a decimal's precision and scale.</summary>
 public sealed record ColumnResponse(
@@ -46,3 +51,27 @@ public sealed record ColumnResponse(
 
 /// <summary>One change a run made to a dataset's schema.</summary>
 public sealed record SchemaChangeResponse(Guid RunId, DateTime At, string Kind, string Column, string Description);
+
+/// <summary>The platform at a glance: datasets, rows, the runs of a window by hour, the latest failures and the backlog.</summary>
+public sealed record OverviewResponse(
+    int Datasets, long Rows, RunCounts Runs, IReadOnlyList<OverviewBucket> Buckets, IReadOnlyList<RunResponse> LatestFailures, Backlog Backlog);
+
+/// <summary>How many runs created in the window have each status now.</summary>
+public sealed record RunCounts(int Queued, int Running, int Succeeded, int Failed);
+
+/// <summary>One hour of the window (<see cref="Start"/> in UTC): the runs that ended in it and the rows the successful ones loaded.</summary>
+public sealed record OverviewBucket(DateTime Start, int Succeeded, int Failed, long RowsLoaded);
+
+/// <summary>The runs waiting for or held by a worker, of any age.</summary>
+public sealed record Backlog(int QueuedRuns, int RunningRuns, DateTime? OldestQueuedAt);
+
+/// <summary>
+/// How a file would be read, judged from its first bytes: format, delimiter, encoding and header as detected (or as
+/// given), the workbook's sheets, the columns with their inferred types and the first records as text.
+/// </summary>
+public sealed record DetectResponse(
+    string Format, string? Delimiter, string? Encoding, bool Header, string? Sheet, IReadOnlyList<string>? Sheets, bool Compressed,
+    IReadOnlyList<DetectedColumn> Columns, IReadOnlyList<string?[]> Rows, bool SampleIsWhole);
+
+/// <summary>A column as a run would name it, with the type inferred from the sample.</summary>
+public sealed record DetectedColumn(string Name, string Type);

@@ -25,8 +25,9 @@ public static class DatasetsApi
             .WithSummary("Create a dataset or change its settings")
             .WithDescription("Settings apply to runs that start after the change: mode (append, upsert or replace), key, " +
                 "onInvalidRow (reject or fail), maxRejectedPercent (0-100), nullTokens (values read as null besides an empty unquoted " +
-                "field), columns (types, rules and transforms), indexes (built at once when the dataset has rows) and documents " +
-                "(also keep each record as a JSON document). See docs/ingestion.md and docs/query.md.")
+                "field), columns (types, rules and transforms), indexes (built at once when the dataset has rows), documents " +
+                "(also keep each record as a JSON document) and charts (up to 20 of { name, type: bar|line|pie|scatter, groupBy: 1-2 " +
+                "columns, measures: 1-5 measures, filter }, checked against the dataset's columns once it has them). See docs/ingestion.md and docs/query.md.")
             .Accepts<DatasetSettings>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{dataset}/schema-changes", GetSchemaChangesAsync).WithName("GetSchemaChanges")
@@ -49,6 +50,15 @@ public static class DatasetsApi
             .WithDescription("groupBy: columns, comma-separated; measures: count(), sum(c), avg(c), min(c), max(c), countdistinct(c); " +
                 $"filter as for rows; limit: the most groups answered (1-{DatasetQueries.MaxGroups}, default 1000). Groups are ordered by their values.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{dataset}/profile", GetProfileAsync).WithName("GetProfile")
+            .WithSummary("Profile a dataset's columns: counts, extremes, top values and a histogram")
+            .WithDescription("column: the column to profile, as named in the file (exact name, else the one matching ignoring case); " +
+                "without it every column, in dataset order. Each profile has rows, nulls, distinct (non-null values), min and max " +
+                $"(typed as rows are), top (the {DatasetProfiles.TopValues} most frequent non-null values, most frequent first, then by value) and " +
+                $"histogram: {DatasetProfiles.Bins} equal-width bins from min to max for integer, decimal, double, date, timestamp and timestamptz " +
+                "columns (integer and date bins on whole numbers and days, so fewer when the range is short; one bin when min equals max; " +
+                "each bin holds from <= value < to, the last also its to), null for text and boolean columns.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{dataset}/export", GetExportAsync).WithName("ExportRows")
             .WithSummary("Stream every row a query matches as CSV, JSON Lines or Parquet")
             .WithDescription("format: csv (default), jsonl or parquet; filter, orderBy and select as for rows. CSV neutralises text cells " +
@@ -60,15 +70,25 @@ public static class DatasetsApi
     internal static async Task<Ok<DatasetResponse[]>> ListDatasetsAsync(CatalogDbContext catalog, CancellationToken cancellationToken)
     {
         var datasets = await catalog.Datasets.AsNoTracking().OrderBy(d => d.NormalizedName).ToListAsync(cancellationToken);
-        return TypedResults.Ok(datasets.Select(DatasetResponse.From).ToArray());
+        // One query for every dataset's latest run; two runs created in the same instant fall to the greater id.
+        var latest = (await catalog.Runs.AsNoTracking()
+                .Where(r => r.CreatedAt == catalog.Runs.Where(o => o.DatasetId == r.DatasetId).Max(o => o.CreatedAt))
+                .ToListAsync(cancellationToken))
+            .GroupBy(r => r.DatasetId)
+            .ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
+        return TypedResults.Ok(datasets.Select(d => DatasetResponse.From(d, latest.GetValueOrDefault(d.Id))).ToArray());
     }
 
     internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetDatasetAsync(
         string dataset, CatalogDbContext catalog, CancellationToken cancellationToken)
     {
         var (found, problem) = await LookUpAsync(catalog, dataset, cancellationToken);
-        return found is null ? problem! : TypedResults.Ok(DatasetResponse.From(found));
+        return found is null ? problem! : TypedResults.Ok(DatasetResponse.From(found, await LatestRunAsync(catalog, found.Id, cancellationToken)));
     }
+
+    private static Task<Run?> LatestRunAsync(CatalogDbContext catalog, int datasetId, CancellationToken cancellationToken) =>
+        catalog.Runs.AsNoTracking().Where(r => r.DatasetId == datasetId)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
 
     internal static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> PutDatasetAsync(
         string dataset, HttpRequest request, CatalogDbContext catalog, IWarehouse warehouse, TimeProvider time, CancellationToken cancellationToken)
@@ -114,6 +134,11 @@ public static class DatasetsApi
             return Problems.BadRequest("Invalid dataset settings", "documents: " + DocumentStoreMissing);
         }
 
+        if (found.Columns.Count > 0 && settings.ValidateCharts([.. found.Columns.OrderBy(c => c.Ordinal)]) is { } chart)
+        {
+            return Problems.BadRequest("Invalid dataset settings", chart);
+        }
+
         if (DatasetIndexes.Unknown(found, settings) is { } unknown)
         {
             return Problems.BadRequest("Invalid dataset settings", $"indexes: the dataset has no column '{unknown}'.");
@@ -136,7 +161,7 @@ public static class DatasetsApi
 
         found.Settings = settings.ToJson();
         await catalog.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(DatasetResponse.From(found));
+        return TypedResults.Ok(DatasetResponse.From(found, await LatestRunAsync(catalog, found.Id, cancellationToken)));
     }
 
     internal static async Task<Results<Ok<SchemaChangeResponse[]>, ProblemHttpResult>> GetSchemaChangesAsync(
@@ -230,6 +255,26 @@ public static class DatasetsApi
         }
     }
 
+    internal static async Task<Results<Ok<ColumnProfile>, Ok<ColumnProfile[]>, ProblemHttpResult>> GetProfileAsync(
+        string dataset, CatalogDbContext catalog, DatasetProfiles profiles, CancellationToken cancellationToken, string? column = null)
+    {
+        var (found, problem) = await LookUpAsync(catalog, dataset, cancellationToken);
+        if (found is null)
+        {
+            return problem!;
+        }
+
+        try
+        {
+            var answer = await profiles.ProfileAsync(found, column, cancellationToken);
+            return column is null ? TypedResults.Ok(answer.ToArray()) : TypedResults.Ok(answer[0]);
+        }
+        catch (QueryException e)
+        {
+            return Problems.InvalidQuery(e);
+        }
+    }
+
     internal static async Task<IResult> GetExportAsync(
         string dataset, CatalogDbContext catalog, DatasetQueries queries, HttpContext context, CancellationToken cancellationToken,
         string format = "csv", string? filter = null, string? orderBy = null, string? select = null, bool raw = false)
@@ -268,7 +313,7 @@ public static class DatasetsApi
     }
 
     /// <summary>The dataset a route names, or the problem to answer instead: 400 for an invalid name, 404 for an unknown one.</summary>
-    private static async Task<(Dataset? Found, ProblemHttpResult? Problem)> LookUpAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)
+    internal static async Task<(Dataset? Found, ProblemHttpResult? Problem)> LookUpAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)
     {
         if (!DatasetName.IsValid(name))
         {

@@ -21,7 +21,10 @@ public static class RunsApi
         api.MapGet("/{id:guid}/rejects.csv", DownloadRejectsAsync).WithName("DownloadRejects")
             .WithSummary("Download a run's rejected rows as CSV")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first")
+            .WithDescription($"dataset: only that dataset's runs; status: Queued, Running, Succeeded or Failed, in any letter case, several " +
+                $"separated by commas (status=queued,running); limit: 1-{MaxLimit} (default {DefaultLimit}).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -67,7 +70,7 @@ public static class RunsApi
         TypedResults.Problem($"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Run not found");
 
     internal static async Task<Results<Ok<RunResponse[]>, ProblemHttpResult>> ListRunsAsync(
-        CatalogDbContext catalog, CancellationToken cancellationToken, string? dataset = null, int limit = DefaultLimit)
+        CatalogDbContext catalog, CancellationToken cancellationToken, string? dataset = null, int limit = DefaultLimit, string? status = null)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -75,6 +78,16 @@ public static class RunsApi
         }
 
         var runs = catalog.Runs.AsNoTracking().Include(r => r.Dataset).AsQueryable();
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (StatusesOf(status, out var statuses) is { } bad)
+            {
+                return Problems.BadRequest("Invalid status", $"status '{bad}' is not one of {string.Join(", ", Enum.GetNames<RunStatus>())}.");
+            }
+
+            runs = runs.Where(r => statuses.Contains(r.Status));
+        }
+
         if (!string.IsNullOrEmpty(dataset))
         {
             if (!DatasetName.IsValid(dataset))
@@ -88,5 +101,23 @@ public static class RunsApi
 
         var latest = await runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);
         return TypedResults.Ok(latest.Select(RunResponse.From).ToArray());
+    }
+
+    /// <summary>Reads the statuses a comma-separated list names, in any letter case; returns the first name that is not one, or null.</summary>
+    private static string? StatusesOf(string list, out List<RunStatus> statuses)
+    {
+        statuses = [];
+        foreach (var name in list.Split(',', StringSplitOptions.TrimEntries))
+        {
+            // Enum.TryParse also takes numbers ("2"); only the names are statuses here.
+            if (int.TryParse(name, out _) || !Enum.TryParse<RunStatus>(name, ignoreCase: true, out var parsed))
+            {
+                return name;
+            }
+
+            statuses.Add(parsed);
+        }
+
+        return null;
     }
 }

@@ -1,5 +1,7 @@
 using Diviora.Core;
 using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion;
+using Diviora.Core.Ingestion.Schema;
 using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Messaging;
 using Diviora.Core.Storage;
@@ -57,8 +59,75 @@ public static class UploadsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
+        app.MapPost("/api/uploads/detect", DetectAsync)
+            .WithName("DetectFormat")
+            .WithSummary("Detect how a file would be read, from its first bytes")
+            .WithDescription($"Send the first bytes of a file as application/octet-stream (at most {MaxSampleBytes / 1024 / 1024} MiB are read, " +
+                "the rest is ignored) with fileName, and optionally the upload's format options (format, delimiter, encoding, header, " +
+                "sheet). The answer gives the format (csv, tsv, xlsx, json, jsonl), delimiter (',' ';' 'tab' ...) and encoding of " +
+                "delimited text, header, the columns with the types a run would infer from the sample, the first 10 records as text, " +
+                "compressed (gzip) and sampleIsWhole. A sample cut mid-record ends at its last whole record; a gzip sample is " +
+                "decompressed as far as it goes. An .xlsx workbook is read only when the sample is the whole file (then sheets lists " +
+                "its sheets); from a part of one, columns and rows are empty.")
+            .WithTags("Uploads")
+            .Accepts<byte[]>("application/octet-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .DisableAntiforgery();
         return app;
     }
+
+    /// <summary>The most of a file's first bytes that format detection reads.</summary>
+    private const int MaxSampleBytes = 1024 * 1024;
+
+    internal static async Task<Results<Ok<DetectResponse>, ProblemHttpResult>> DetectAsync(
+        HttpRequest request, IOptions<IngestionLimits> limits, CancellationToken cancellationToken, string? fileName = null)
+    {
+        if (FormatOptionsOf(request.Query, out var formatOptions) is { } invalid)
+        {
+            return Problems.BadRequest("Invalid format option", invalid);
+        }
+
+        var buffer = new byte[MaxSampleBytes];
+        var read = 0;
+        while (read < buffer.Length && await request.Body.ReadAsync(buffer.AsMemory(read), cancellationToken) is var n and > 0)
+        {
+            read += n;
+        }
+
+        if (read == 0)
+        {
+            return Problems.BadRequest("Empty sample", "Send the first bytes of the file as the request body.");
+        }
+
+        // The sample is the whole file when the body ends within the limit; one byte more says whether it does.
+        var complete = read < buffer.Length || await request.Body.ReadAsync(new byte[1], cancellationToken) == 0;
+        try
+        {
+            var preview = SamplePreview.Read(buffer[..read], complete, fileName, formatOptions, limits.Value);
+            var format = preview.Format;
+            var delimited = format.Kind == PayloadKind.Delimited;
+            return TypedResults.Ok(new DetectResponse(
+                format.Name,
+                delimited ? (format.Delimiter == '\t' ? "tab" : format.Delimiter.ToString()) : null,
+                delimited ? EncodingName(format.Encoding) : null,
+                format.HasHeader, preview.Sheet, preview.Sheets, format.Compressed,
+                [.. preview.Columns.Select(c => new DetectedColumn(c.Name, ColumnValues.Name(c.Type)))],
+                preview.Rows, preview.SampleIsWhole));
+        }
+        catch (IngestionDataException e)
+        {
+            return Problems.BadRequest("Unreadable sample", e.Message);
+        }
+    }
+
+    /// <summary>An encoding by the name the upload's encoding option takes; UTF-8 when the reader decides (none given, or a UTF-8 byte order mark).</summary>
+    private static string EncodingName(System.Text.Encoding? encoding) => encoding switch
+    {
+        null or System.Text.UTF8Encoding => "utf-8",
+        System.Text.UnicodeEncoding { CodePage: 1201 } => "utf-16be",
+        System.Text.UnicodeEncoding => "utf-16le",
+        _ => encoding.WebName,
+    };
 
     internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> UploadAsync(
         string dataset, HttpContext context, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,

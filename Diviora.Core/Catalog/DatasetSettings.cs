@@ -67,6 +67,13 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Documents { get; init; }
 
+    /// <summary>Charts of the dataset's rows, for dashboards: at most <see cref="MaxCharts"/>, names unique ignoring case.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChartSettings>? Charts { get; init; }
+
+    /// <summary>The most charts a dataset keeps.</summary>
+    public const int MaxCharts = 20;
+
     /// <summary>True when the dataset keeps documents.</summary>
     [JsonIgnore]
     public bool KeepsDocuments => Documents == true;
@@ -143,6 +150,11 @@ public sealed record DatasetSettings
             }
         }
 
+        if (ValidateCharts() is { } charts)
+        {
+            return charts;
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         var outputs = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (Columns?.Count ?? 0); i++)
@@ -161,6 +173,55 @@ public sealed record DatasetSettings
             if (!outputs.Add(column.RenamedName))
             {
                 return $"columns[{i}]: two columns would be named '{column.RenamedName}'.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks the charts' names, types and counts; returns a message naming the first bad chart, or null.</summary>
+    private string? ValidateCharts()
+    {
+        if (Charts is not { } charts)
+        {
+            return null;
+        }
+
+        if (charts.Count > MaxCharts)
+        {
+            return $"charts: at most {MaxCharts} charts; there were {charts.Count}.";
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < charts.Count; i++)
+        {
+            if (charts[i] is null)
+            {
+                return $"charts[{i}] is null.";
+            }
+
+            if (charts[i].Validate() is { } invalid)
+            {
+                return $"charts[{i}]: {invalid}";
+            }
+
+            if (!names.Add(charts[i].Name))
+            {
+                return $"charts[{i}]: the name '{charts[i].Name}' is taken by an earlier chart (names are compared ignoring letter case).";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses every chart's aggregate against the dataset's columns; returns a message naming the first bad chart, or null.</summary>
+    public string? ValidateCharts(IReadOnlyList<DatasetColumn> columns)
+    {
+        for (var i = 0; i < (Charts?.Count ?? 0); i++)
+        {
+            if (Charts![i].Validate(columns) is { } invalid)
+            {
+                return $"charts[{i}] ('{Charts[i].Name}'): {invalid}";
             }
         }
 

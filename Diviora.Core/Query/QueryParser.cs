@@ -164,6 +164,19 @@ public static class QueryParser
         return measures;
     }
 
+    /// <summary>
+    /// The column a plain name (not query syntax: <c>Contact Phone</c> as it is) stands for, resolved as names in a
+    /// filter are: the exact name first, else the one column that matches ignoring letter case.
+    /// </summary>
+    /// <exception cref="QueryException">No column, or more than one, has the name.</exception>
+    public static DatasetColumn ResolveColumn(string parameter, string name, IReadOnlyList<DatasetColumn> columns)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(columns);
+        var spelled = TokenReader.Spell(name);
+        return new TokenReader(parameter, spelled, columns).Resolve(new QueryToken(TokenKind.QuotedName, 0, spelled.Length, name));
+    }
+
     /// <summary>The exception for a problem at <paramref name="position"/>, with both in its message.</summary>
     internal static QueryException Error(string parameter, int position, string message) =>
         new(parameter, position, string.Create(CultureInfo.InvariantCulture, $"{parameter}: at position {position}: {message}."));

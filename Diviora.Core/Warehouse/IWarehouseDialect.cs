@@ -113,4 +113,10 @@ public interface IWarehouseDialect
 
     /// <summary>The dataset table as a query names it.</summary>
     string Table(string table);
+
+    /// <summary>
+    /// A column of a number, date or time type as a number that orders like its values: integers, decimals and doubles
+    /// as themselves, dates and timestamps as seconds since 1970-01-01 (a timestamptz as the UTC instant's seconds).
+    /// </summary>
+    string Numeric(DatasetColumn column);
 }

@@ -373,6 +373,29 @@ public sealed class SqlServerDialectTests
         return rows;
     }
 
+    [Fact]
+    public void Profiles_dates_as_whole_seconds_since_1970_and_counts_in_bigint()
+    {
+        var day = Column("day", ColumnType.Date);
+        var dataset = new Dataset { Name = "sales", NormalizedName = "sales", TableName = "ds_sales" };
+        var sql = new ProfileSql(_dialect);
+
+        Assert.Equal("DATEDIFF_BIG(second, '1970-01-01', [day])", _dialect.Numeric(day));
+        Assert.Equal("[amount]", _dialect.Numeric(_amount));
+        Assert.Equal(
+            "SELECT COUNT_BIG(*), SUM(CASE WHEN [day] IS NULL THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END), COUNT_BIG(DISTINCT [day]), " +
+            "MIN([day]), MAX([day]), MIN(DATEDIFF_BIG(second, '1970-01-01', [day])), MAX(DATEDIFF_BIG(second, '1970-01-01', [day])) FROM [dbo].[ds_sales]",
+            sql.Stats(dataset, day, numeric: true));
+        Assert.Equal(
+            "SELECT [day], COUNT_BIG(*) FROM [dbo].[ds_sales] WHERE [day] IS NOT NULL GROUP BY [day] ORDER BY COUNT_BIG(*) DESC, [day] ASC " +
+            "OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY",
+            sql.Top(dataset, day));
+        Assert.Equal(
+            "SELECT h.[_bin], COUNT_BIG(*) FROM (SELECT CASE WHEN DATEDIFF_BIG(second, '1970-01-01', [day]) < @h1 THEN 0 " +
+            "WHEN DATEDIFF_BIG(second, '1970-01-01', [day]) < @h2 THEN 1 ELSE 2 END AS [_bin] FROM [dbo].[ds_sales] WHERE [day] IS NOT NULL) h GROUP BY h.[_bin]",
+            sql.Histogram(dataset, day, 3));
+    }
+
     private static DatasetColumn Column(string name, ColumnType type, int? scale = null) =>
         new() { Name = name, PhysicalName = name, Type = type, Scale = scale, Precision = scale is null ? null : 18 };
 }

@@ -48,13 +48,15 @@ public sealed record DetectedFormat(PayloadKind Kind, char Delimiter, Encoding? 
             parts.Add("gzip");
         }
 
-        var name = Kind switch
-        {
-            PayloadKind.Delimited => Delimiter == '\t' ? "tsv" : "csv",
-            PayloadKind.Excel => "xlsx",
-            PayloadKind.Json => "json",
-            _ => "jsonl",
-        };
-        return parts.Count == 0 ? name : $"{name} ({string.Join(", ", parts)})";
+        return parts.Count == 0 ? Name : $"{Name} ({string.Join(", ", parts)})";
     }
+
+    /// <summary>The format as the upload's format option names it: <c>csv</c>, <c>tsv</c>, <c>xlsx</c>, <c>json</c> or <c>jsonl</c>.</summary>
+    public string Name => Kind switch
+    {
+        PayloadKind.Delimited => Delimiter == '\t' ? "tsv" : "csv",
+        PayloadKind.Excel => "xlsx",
+        PayloadKind.Json => "json",
+        _ => "jsonl",
+    };
 }

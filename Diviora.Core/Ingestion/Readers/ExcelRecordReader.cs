@@ -66,11 +66,12 @@ public sealed class ExcelRecordReader : IRecordReader
     private bool _disposed;
 
     private ExcelRecordReader(
-        FileStream? spool, IEnumerator<object> rows, string sheetName, string[] header, int maxColumns, bool date1904, long excelRow)
+        FileStream? spool, IEnumerator<object> rows, string sheetName, IReadOnlyList<string> sheetNames, string[] header, int maxColumns, bool date1904, long excelRow)
     {
         _spool = spool;
         _rows = rows;
         SheetName = sheetName;
+        SheetNames = sheetNames;
         _header = header;
         _values = new string?[header.Length];
         _maxColumns = maxColumns;
@@ -86,6 +87,9 @@ public sealed class ExcelRecordReader : IRecordReader
 
     /// <summary>The name of the worksheet being read.</summary>
     public string SheetName { get; }
+
+    /// <summary>The names of every worksheet of the workbook, in workbook order.</summary>
+    public IReadOnlyList<string> SheetNames { get; }
 
     /// <summary>The one-based number of the current record (the header and skipped empty rows are not counted).</summary>
     public long RowNumber { get; private set; }
@@ -169,7 +173,7 @@ public sealed class ExcelRecordReader : IRecordReader
             }
 
             var header = BuildHeader(headerRow, sheetName, excelRow, limits.MaxColumns, date1904);
-            var reader = new ExcelRecordReader(spool, rows, sheetName, header, limits.MaxColumns, date1904, excelRow);
+            var reader = new ExcelRecordReader(spool, rows, sheetName, sheetNames, header, limits.MaxColumns, date1904, excelRow);
             return reader;
         }
         catch

@@ -167,6 +167,13 @@ public sealed class PostgresDialect : TypedDialect, IWarehouseDialect
     public override string Table(string table) => Quote(table);
 
     /// <inheritdoc />
+    public string Numeric(DatasetColumn column) => column.Type switch
+    {
+        ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampTz => $"CAST(extract(epoch from {Quote(column.PhysicalName)}) AS double precision)",
+        _ => Quote(column.PhysicalName),
+    };
+
+    /// <inheritdoc />
     public override string StagingTable(string staging) => Quote(staging);
 
     /// <inheritdoc />

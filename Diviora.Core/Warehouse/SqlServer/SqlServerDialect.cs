@@ -236,6 +236,14 @@ public sealed class SqlServerDialect : TypedDialect, IWarehouseDialect
         _ => QuerySql.StandardMeasure(kind, expression),
     };
 
+    /// <inheritdoc />
+    /// <remarks>Whole seconds: DATEDIFF_BIG counts the second boundaries crossed, and an offset is taken into account.</remarks>
+    public string Numeric(DatasetColumn column) => column.Type switch
+    {
+        ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampTz => $"DATEDIFF_BIG(second, '1970-01-01', {Quote(column.PhysicalName)})",
+        _ => Quote(column.PhysicalName),
+    };
+
     /// <summary>The SQL Server type of a dataset column.</summary>
     public static string TypeOf(DatasetColumn column) => TypeOf(column.Type, column.Scale);
 

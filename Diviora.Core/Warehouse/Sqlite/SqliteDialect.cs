@@ -206,6 +206,17 @@ public sealed class SqliteDialect : IWarehouseDialect
     /// <inheritdoc />
     public string Table(string table) => "main." + Quote(table);
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Dates and times are stored as canonical ISO text, which julianday reads (an offset included); the Julian day of
+    /// 1970-01-01 is 2440587.5.
+    /// </remarks>
+    public string Numeric(DatasetColumn column) => column.Type switch
+    {
+        ColumnType.Date or ColumnType.Timestamp or ColumnType.TimestampTz => $"((julianday({Quote(column.PhysicalName)}) - 2440587.5) * 86400.0)",
+        _ => Comparable(column),
+    };
+
     /// <summary>The quoted physical names, comma-separated, each after <paramref name="prefix"/> (a table alias).</summary>
     private string Names(IEnumerable<DatasetColumn> columns, string prefix = "") =>
         string.Join(", ", columns.Select(c => prefix + Quote(c.PhysicalName)));
