@@ -1,0 +1,57 @@
+using Diviora.Tests.Platform;
+using Microsoft.Playwright;
+
+namespace Diviora.Tests.Web;
+
+/// <summary>
+/// A browser context on the platform's Web at one window size and colour scheme, which records what a person would
+/// notice went wrong: console errors, uncaught script errors and failed requests.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+
+    private BrowserSession(IBrowserContext context) => _context = context;
+
+    /// <summary>Everything that went wrong on the pages opened so far.</summary>
+    public List<string> Errors { get; } = [];
+
+    public static async Task<BrowserSession> StartAsync(BrowserFixture browser, PlatformFixture platform, int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light)
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = platform.Web.BaseAddress!.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = scheme,
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(30_000);
+        return new BrowserSession(context);
+    }
+
+    /// <summary>Opens a page and waits until the Blazor circuit is up (a pre-rendered page drops early clicks).</summary>
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var page = await _context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Errors.Add($"{path}: console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Errors.Add($"{path}: script: {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Errors.Add($"{path}: {response.Status} {response.Url}");
+            }
+        };
+        await page.GotoAsync(path);
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        return page;
+    }
+
+    public ValueTask DisposeAsync() => _context.DisposeAsync();
+}
