@@ -45,7 +45,8 @@ public sealed class MeasureChoice
             {
                 if (quoted && i + 1 < text.Length && text[i + 1] == '"')
                 {
-                    current.Append('"');
+                    // Inside parentheses the name stays quoted for the inner split, so its quote stays doubled too.
+                    current.Append(depth > 0 ? "\"\"" : "\"");
                     i++;
                     continue;
                 }

@@ -76,12 +76,14 @@ public sealed class ColumnEdit
         json["min"] = Value(Min);
         json["max"] = Value(Max);
         Set(json, "pattern", Pattern);
-        if (Allowed.Trim().Length > 0)
+        // The Api refuses an empty list, so a field of only commas means no list.
+        var allowed = Allowed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (allowed.Length > 0)
         {
-            json["allowed"] = new JsonArray([.. Allowed.Split(',').Select(a => (JsonNode?)JsonValue.Create(a.Trim())).Where(a => a!.GetValue<string>().Length > 0)]);
+            json["allowed"] = new JsonArray([.. allowed.Select(a => (JsonNode?)JsonValue.Create(a))]);
         }
 
-        json["maxLength"] = Value(MaxLength);
+        json["maxLength"] = Value(MaxLength, asWritten: false);
         Set(json, "rename", Rename);
         if (Trim)
         {
@@ -126,8 +128,12 @@ public sealed class ColumnEdit
         }
     }
 
-    /// <summary>A number when the text is one, else the text (dates, times): the Api checks it against the column's type.</summary>
-    private static JsonValue? Value(string text)
+    /// <summary>
+    /// A number when the text is written as one, else the text (dates, times, "08123"): the Api checks it against the
+    /// column's type and reads numeric text as a number, but a number for a text column would lose its leading zeros.
+    /// A count (<paramref name="asWritten"/> false) is a number whenever the text reads as one.
+    /// </summary>
+    private static JsonValue? Value(string text, bool asWritten = true)
     {
         var trimmed = text.Trim();
         if (trimmed.Length == 0)
@@ -135,7 +141,8 @@ public sealed class ColumnEdit
             return null;
         }
 
-        return decimal.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+        return decimal.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) &&
+            (!asWritten || number.ToString(CultureInfo.InvariantCulture) == trimmed)
             ? JsonValue.Create(number)
             : JsonValue.Create(trimmed);
     }

@@ -1,0 +1,25 @@
+using Bunit;
+using Diviora.Web.Api;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
+
+namespace Diviora.Tests.Web.Components;
+
+/// <summary>
+/// Renders dashboard components as an interactive circuit would, with FluentUI's services, JS calls answered
+/// loosely, and the Api client talking to <see cref="Api"/>.
+/// </summary>
+public abstract class DashboardContext : BunitContext
+{
+    protected DashboardContext()
+    {
+        Services.AddFluentUIComponents();
+        Services.AddSingleton(new DivioraApiClient(new HttpClient(Api) { BaseAddress = new Uri("http://api") }));
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        // As on a Blazor Server circuit: live components poll only when interactive.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    protected ApiStub Api { get; } = new();
+}
