@@ -14,6 +14,12 @@ public sealed class ColumnEdit
 
     public required string Name { get; init; }
 
+    /// <summary>
+    /// The type the dataset has for the column. Range rules and defaults are checked against a declared type, so a
+    /// minimum set on a detected decimal column declares it as decimal.
+    /// </summary>
+    public string? DetectedType { get; set; }
+
     /// <summary>The type to force; empty keeps the detected one.</summary>
     public string Type { get; set; } = "";
 
@@ -67,7 +73,7 @@ public sealed class ColumnEdit
     public JsonObject ToJson()
     {
         var json = new JsonObject { ["name"] = Name };
-        Set(json, "type", Type);
+        Set(json, "type", Type.Length == 0 && (Min.Trim().Length > 0 || Max.Trim().Length > 0 || Default.Trim().Length > 0) ? DetectedType ?? "" : Type);
         if (Required)
         {
             json["required"] = true;
