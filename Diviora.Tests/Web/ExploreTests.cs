@@ -184,6 +184,51 @@ public sealed class ExploreTests(PlatformFixture platform, BrowserFixture browse
         Assert.Empty(session.Errors);
     }
 
+    [Fact]
+    public async Task The_dataset_page_is_reachable_and_usable_with_the_keyboard()
+    {
+        await SeedAsync();
+        await using var session = await BrowserSession.StartAsync(browser, platform);
+        var page = await session.OpenAsync("/datasets/explore");
+        await Assertions.Expect(FirstCell(page.Locator("[data-testid=rows]"), 1)).ToHaveTextAsync("1");
+
+        // After a navigation the focus is on the heading; Tab goes on through the page, Shift+Tab back to the menu.
+        var reached = await TabAsync(page, "Tab", 60);
+        var back = await TabAsync(page, "Shift+Tab", 80);
+
+        Assert.Contains("Datasets", back);
+        Assert.Contains("filter-expression", reached);
+        Assert.Contains("apply-filter", reached);
+        Assert.Contains("export-csv", reached);
+        Assert.Contains(reached, r => r == "amount");
+
+        // Sort with Enter on the focused header, as a mouse click would.
+        await page.Locator("[data-testid=rows] th", new() { Has = page.Locator("[col-title-text]", new() { HasTextString = "amount" }) }).Locator("[col-sort-button]").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(FirstCell(page.Locator("[data-testid=rows]"), 3)).ToHaveTextAsync(Text(Enumerable.Range(1, Rows).Select(DashboardData.Amount).Min()));
+
+        // The menu is one stop: arrow keys move within it, Enter opens the page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Datasets" }).First.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        Assert.Equal("Upload", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Upload");
+        Assert.Empty(session.Errors);
+    }
+
+    private static async Task<List<string>> TabAsync(IPage page, string key, int times)
+    {
+        var reached = new List<string>();
+        for (var i = 0; i < times; i++)
+        {
+            await page.Keyboard.PressAsync(key);
+            reached.Add(await page.EvaluateAsync<string>(
+                "() => { const e = document.activeElement; return (e.getAttribute('data-testid') || e.getAttribute('aria-label') || e.textContent || '').trim(); }"));
+        }
+
+        return reached;
+    }
+
     private static ILocator FirstCell(ILocator grid, int column) => grid.Locator($"tbody tr:first-child td:nth-child({column})");
 
     private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
