@@ -21,6 +21,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}: apt-get install -y chromium (.ci/run does this).");
         }
 
+        // The suite runs beside the warehouse and platform tests on 2 cores: give each expectation room.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

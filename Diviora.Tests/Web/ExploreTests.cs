@@ -58,7 +58,10 @@ public sealed class ExploreTests(PlatformFixture platform, BrowserFixture browse
 
         // A mistake in the expression is the Api's message, on the page; the grid stays usable.
         await page.Locator("[data-testid=clear-filters]").ClickAsync();
-        await page.Locator("input[data-testid=filter-expression], [data-testid=filter-expression] input").First.FillAsync("amount equals 5");
+        await Assertions.Expect(page.Locator("[data-testid=matching]")).ToHaveTextAsync($"{Rows} rows");
+        var expression = page.Locator("input[data-testid=filter-expression], [data-testid=filter-expression] input").First;
+        await expression.FillAsync("amount equals 5");
+        await Assertions.Expect(expression).ToHaveValueAsync("amount equals 5");
         await page.Locator("[data-testid=apply-filter]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=api-error]")).ToContainTextAsync("expected an operator");
         Assert.DoesNotContain(session.Errors, e => !e.Contains("400", StringComparison.Ordinal));
