@@ -105,6 +105,41 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
     }
 
     [Fact]
+    public async Task A_workbook_lists_its_sheets_and_loads_the_one_chosen()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"workbook-{Guid.NewGuid():N}.xlsx");
+        MiniExcelLibs.MiniExcel.SaveAs(file, new Dictionary<string, object>
+        {
+            ["Summary"] = new[] { new Dictionary<string, object?> { ["note"] = "not this one" } },
+            ["Orders"] = new[]
+            {
+                new Dictionary<string, object?> { ["id"] = 1, ["zip"] = "08123", ["amount"] = 12.5 },
+                new Dictionary<string, object?> { ["id"] = 2, ["zip"] = "10115", ["amount"] = 7 },
+            },
+        });
+        await using var session = await BrowserSession.StartAsync(browser, platform);
+        var page = await session.OpenAsync("/upload");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Dataset" }).FillAsync("workbook");
+        await page.Locator("input[type=file]").Last.SetInputFilesAsync(file);
+
+        var item = page.Locator("[data-testid=upload-item]");
+        await Assertions.Expect(item.Locator("[data-testid=detected-format]")).ToHaveTextAsync("xlsx");
+        await item.Locator("summary").ClickAsync();
+        await item.Locator("[data-testid=option-sheet]").SelectOptionAsync("Orders");
+        // Detected again with the sheet: the preview shows the Orders columns.
+        await Assertions.Expect(item.Locator("[data-testid=preview] th").First).ToContainTextAsync("id");
+        await Assertions.Expect(item.Locator("[data-testid=preview]")).ToContainTextAsync("08123");
+
+        await page.Locator("[data-testid=upload-all]").ClickAsync();
+        await Assertions.Expect(item.Locator("[data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
+        await Assertions.Expect(item.Locator("[data-testid=rows-loaded]")).ToHaveTextAsync("2");
+        var runs = await platform.Api.GetStringAsync("/api/runs?dataset=workbook&limit=1");
+        Assert.Contains("xlsx (sheet 'Orders')", runs, StringComparison.Ordinal);
+        Assert.Empty(session.Errors);
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task Several_files_upload_at_once_each_with_its_own_progress_and_run()
     {
         var files = Enumerable.Range(1, 3).Select(n => Path.Combine(Path.GetTempPath(), $"file{n}-{Guid.NewGuid():N}.csv")).ToArray();
