@@ -40,6 +40,11 @@ public sealed class ApiDownTests(ApiDownFixture platform, BrowserFixture browser
             await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Datasets");
             await Assertions.Expect(message).ToContainTextAsync("The Api is not answering", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("[data-testid=page-error]")).ToHaveCountAsync(0);
+
+            // A download says so too, as a problem, not an empty 500.
+            using var download = await platform.Web.GetAsync($"/download/runs/{run.GetProperty("id").GetString()}/rejects.csv");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, download.StatusCode);
+            Assert.Contains("not answering", await download.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         finally
         {

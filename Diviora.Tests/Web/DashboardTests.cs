@@ -86,8 +86,8 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
         await Assertions.Expect(item.Locator("[data-testid=detected-delimiter]")).ToHaveTextAsync(";");
 
         // The dataset name is suggested from the file name; the user names it instead.
-        var name = page.GetByRole(AriaRole.Textbox, new() { Name = "Dataset" });
-        await name.FillAsync("from-browser");
+        await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Dataset" })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^browser-"));
+        await NameDatasetAsync(page, "from-browser");
         await page.Locator("[data-testid=upload-all]").ClickAsync();
 
         await Assertions.Expect(item.Locator("[data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
@@ -119,11 +119,11 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
         });
         await using var session = await BrowserSession.StartAsync(browser, platform);
         var page = await session.OpenAsync("/upload");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Dataset" }).FillAsync("workbook");
         await page.Locator("input[type=file]").Last.SetInputFilesAsync(file);
 
         var item = page.Locator("[data-testid=upload-item]");
         await Assertions.Expect(item.Locator("[data-testid=detected-format]")).ToHaveTextAsync("xlsx");
+        await NameDatasetAsync(page, "workbook");
         await item.Locator("summary").ClickAsync();
         await item.Locator("[data-testid=option-sheet]").SelectOptionAsync("Orders");
         // Detected again with the sheet: the preview shows the Orders columns.
@@ -140,6 +140,26 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
     }
 
     [Fact]
+    public async Task More_files_than_one_pick_takes_are_listed_up_to_the_limit_with_a_message()
+    {
+        var folder = Directory.CreateTempSubdirectory("many-");
+        var files = Enumerable.Range(1, 21).Select(i => Path.Combine(folder.FullName, $"part{i}.csv")).ToArray();
+        foreach (var file in files)
+        {
+            await File.WriteAllTextAsync(file, "a,b\n1,2\n");
+        }
+
+        await using var session = await BrowserSession.StartAsync(browser, platform);
+        var page = await session.OpenAsync("/upload");
+        await page.Locator("input[type=file]").Last.SetInputFilesAsync(files);
+
+        await Assertions.Expect(page.Locator("[data-testid=upload-error]")).ToContainTextAsync("21 files were chosen; the first 20 are listed");
+        await Assertions.Expect(page.Locator("[data-testid=upload-item]")).ToHaveCountAsync(20);
+        await Assertions.Expect(page.Locator("[data-testid=page-error]")).ToHaveCountAsync(0);
+        folder.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task Several_files_upload_at_once_each_with_its_own_progress_and_run()
     {
         var files = Enumerable.Range(1, 3).Select(n => Path.Combine(Path.GetTempPath(), $"file{n}-{Guid.NewGuid():N}.csv")).ToArray();
@@ -150,11 +170,11 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
 
         await using var session = await BrowserSession.StartAsync(browser, platform);
         var page = await session.OpenAsync("/upload");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Dataset" }).FillAsync("many-files");
         await page.Locator("input[type=file]").Last.SetInputFilesAsync(files);
         var items = page.Locator("[data-testid=upload-item]");
         await Assertions.Expect(items).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("[data-testid=upload-item][data-state=Ready]")).ToHaveCountAsync(3);
+        await NameDatasetAsync(page, "many-files");
 
         await page.Locator("[data-testid=upload-all]").ClickAsync();
 
@@ -198,6 +218,15 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
         await page.Locator("[data-testid=runs-dataset]").SelectOptionAsync("walk");
         await Assertions.Expect(page.Locator("[data-testid=no-runs]")).ToContainTextAsync("No run matches");
         Assert.Empty(session.Errors);
+    }
+
+    /// <summary>Types the dataset name and waits until the page took it (the upload button names the file count once it has).</summary>
+    private static async Task NameDatasetAsync(IPage page, string name)
+    {
+        var box = page.GetByRole(AriaRole.Textbox, new() { Name = "Dataset" });
+        await box.FillAsync(name);
+        await box.PressAsync("Tab");
+        await Assertions.Expect(box).ToHaveValueAsync(name);
     }
 
     private static async Task<string> BackgroundAsync(IPage page) =>

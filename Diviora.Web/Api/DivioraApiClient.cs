@@ -8,9 +8,21 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Diviora.Web.Api;
 
-/// <summary>The Web's only way to data: the Diviora Api over HTTP, found by service discovery.</summary>
-public sealed class DivioraApiClient(HttpClient http)
+/// <summary>
+/// The Web's only way to data: the Diviora Api over HTTP, found by service discovery. Quick reads go through
+/// <paramref name="http"/> (short timeouts, one retry); uploads, downloads and reads that may scan a whole dataset
+/// (profiles, aggregates) through <paramref name="transfers"/>, with no timeout and no retry, cancelled when the
+/// person leaves the page instead.
+/// </summary>
+public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
 {
+    /// <summary>The client the dependency injection container builds: both clients from the factory.</summary>
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public DivioraApiClient(HttpClient http, IHttpClientFactory clients)
+        : this(http, clients.CreateClient(Extensions.Extensions.TransferClient))
+    {
+    }
+
     public Task<OverviewSummary> GetOverviewAsync(int hours, CancellationToken cancellationToken = default) =>
         GetAsync<OverviewSummary>($"/api/overview?hours={hours}", cancellationToken);
 
@@ -39,13 +51,13 @@ public sealed class DivioraApiClient(HttpClient http)
         GetAsync<RowsPage>($"/api/datasets/{Escape(dataset)}/rows{query.ToQueryString()}", cancellationToken);
 
     public Task<AggregateResult> GetAggregateAsync(string dataset, string groupBy, string measures, string? filter, int limit, CancellationToken cancellationToken = default) =>
-        GetAsync<AggregateResult>(
+        GetLongAsync<AggregateResult>(
             $"/api/datasets/{Escape(dataset)}/aggregate?groupBy={Escape(groupBy)}&measures={Escape(measures)}&limit={limit}" +
             (string.IsNullOrWhiteSpace(filter) ? "" : "&filter=" + Escape(filter)),
             cancellationToken);
 
     public Task<ColumnProfile> GetProfileAsync(string dataset, string column, CancellationToken cancellationToken = default) =>
-        GetAsync<ColumnProfile>($"/api/datasets/{Escape(dataset)}/profile?column={Escape(column)}", cancellationToken);
+        GetLongAsync<ColumnProfile>($"/api/datasets/{Escape(dataset)}/profile?column={Escape(column)}", cancellationToken);
 
     public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(RunsQuery query, CancellationToken cancellationToken = default) =>
         await GetAsync<RunSummary[]>("/api/runs" + query.ToQueryString(), cancellationToken);
@@ -78,17 +90,28 @@ public sealed class DivioraApiClient(HttpClient http)
         file.Headers.ContentType = MediaTypeHeaderValue.Parse(string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType);
         form.Add(file, "file", fileName);
         var query = format.ToQuery();
-        using var response = await SendAsync(
-            HttpMethod.Post, $"/api/datasets/{Escape(dataset)}/uploads" + (query.Length == 0 ? "" : "?" + query[1..]), form, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/datasets/{Escape(dataset)}/uploads" + (query.Length == 0 ? "" : "?" + query[1..])) { Content = form };
+        using var response = await Send(transfers, request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         return await ReadAsync<UploadAccepted>(response, cancellationToken);
     }
 
-    /// <summary>Opens a download (an export or a rejects file) as the Api streams it.</summary>
-    public async Task<HttpResponseMessage> OpenDownloadAsync(string pathAndQuery, CancellationToken cancellationToken)
+    /// <summary>How long a profile or an aggregate may take before the Api counts as not answering.</summary>
+    public static readonly TimeSpan LongReadTimeout = TimeSpan.FromMinutes(2);
+
+    private async Task<T> GetLongAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        var response = await Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        return response;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(LongReadTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        try
+        {
+            using var response = await Send(transfers, request, HttpCompletionOption.ResponseContentRead, limit.Token);
+            return await ReadAsync<T>(response, limit.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ApiUnavailableException(new TimeoutException($"no answer within {LongReadTimeout.TotalMinutes:0} minutes", e));
+        }
     }
 
     private async Task<T> GetAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
@@ -98,13 +121,13 @@ public sealed class DivioraApiClient(HttpClient http)
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken) =>
-        Send(new HttpRequestMessage(method, pathAndQuery) { Content = content }, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        Send(http, new HttpRequestMessage(method, pathAndQuery) { Content = content }, HttpCompletionOption.ResponseContentRead, cancellationToken);
 
-    private async Task<HttpResponseMessage> Send(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private static async Task<HttpResponseMessage> Send(HttpClient client, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         try
         {
-            return await http.SendAsync(request, completion, cancellationToken);
+            return await client.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException e)
         {

@@ -23,7 +23,7 @@ public sealed record RowsQuery
 
     public string ToQueryString()
     {
-        var query = new QueryBuilder();
+        var query = new QueryText();
         query.Add("filter", Filter);
         query.Add("orderBy", OrderBy);
         query.Add("select", Select);
@@ -48,7 +48,7 @@ public sealed record RowsQuery
     /// <summary>The same query without paging, for the export endpoint.</summary>
     public string ToExportQueryString(string format)
     {
-        var query = new QueryBuilder();
+        var query = new QueryText();
         query.Add("format", format);
         query.Add("filter", Filter);
         query.Add("orderBy", OrderBy);
@@ -62,7 +62,7 @@ public sealed record RunsQuery(string? Dataset = null, string? Status = null, in
 {
     public string ToQueryString()
     {
-        var query = new QueryBuilder();
+        var query = new QueryText();
         query.Add("dataset", Dataset);
         query.Add("status", Status);
         query.Add("limit", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -76,7 +76,7 @@ public sealed record UploadFormat(string? Format = null, string? Delimiter = nul
     /// <summary>The options as query parameters, each starting with '&amp;'; empty when nothing was chosen.</summary>
     public string ToQuery()
     {
-        var query = new QueryBuilder();
+        var query = new QueryText();
         query.Add("format", Format);
         query.Add("delimiter", Delimiter);
         query.Add("encoding", Encoding);
@@ -88,7 +88,7 @@ public sealed record UploadFormat(string? Format = null, string? Delimiter = nul
 }
 
 /// <summary>Builds <c>?a=1&amp;b=2</c>, escaping values and leaving out empty ones.</summary>
-internal sealed class QueryBuilder
+internal sealed class QueryText
 {
     private readonly StringBuilder _text = new();
 

@@ -34,6 +34,10 @@ public sealed class ColumnEdit
     /// <summary>Allowed values, comma-separated.</summary>
     public string Allowed { get; set; } = "";
 
+    /// <summary>The allowed values as stored, sent back as they were while <see cref="Allowed"/> is not edited.</summary>
+    private JsonArray? _storedAllowed;
+    private string _storedAllowedText = "";
+
     public string MaxLength { get; set; } = "";
 
     public string Rename { get; set; } = "";
@@ -49,7 +53,19 @@ public sealed class ColumnEdit
     public string Format { get; set; } = "";
 
     /// <summary>The column's settings as stored, or an empty edit.</summary>
-    public static ColumnEdit From(string name, JsonObject? column) => column is null ? new ColumnEdit { Name = name } : new ColumnEdit
+    public static ColumnEdit From(string name, JsonObject? column)
+    {
+        var edit = Read(name, column);
+        if (column?["allowed"] is JsonArray allowed)
+        {
+            edit._storedAllowed = (JsonArray)allowed.DeepClone();
+            edit._storedAllowedText = edit.Allowed;
+        }
+
+        return edit;
+    }
+
+    private static ColumnEdit Read(string name, JsonObject? column) => column is null ? new ColumnEdit { Name = name } : new ColumnEdit
     {
         Name = name,
         Type = Text(column["type"]),
@@ -81,10 +97,20 @@ public sealed class ColumnEdit
 
         json["min"] = Value(Min);
         json["max"] = Value(Max);
-        Set(json, "pattern", Pattern);
+        if (Pattern.Trim().Length > 0)
+        {
+            // A pattern is kept exactly: a space at either end is part of the expression.
+            json["pattern"] = Pattern;
+        }
+
         // The Api refuses an empty list, so a field of only commas means no list.
         var allowed = Allowed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (allowed.Length > 0)
+        if (_storedAllowed is not null && Allowed == _storedAllowedText)
+        {
+            // Values that hold commas ("Smith, John") survive a save that did not touch them.
+            json["allowed"] = _storedAllowed.DeepClone();
+        }
+        else if (allowed.Length > 0)
         {
             json["allowed"] = new JsonArray([.. allowed.Select(a => (JsonNode?)JsonValue.Create(a))]);
         }
@@ -97,7 +123,7 @@ public sealed class ColumnEdit
         }
 
         Set(json, "case", Case);
-        json["default"] = Value(Default);
+        json["default"] = Default.Length == 0 ? null : Value(Default) is { } number && number.GetValueKind() == System.Text.Json.JsonValueKind.Number ? number : JsonValue.Create(Default);
         Set(json, "format", Format);
         foreach (var empty in json.Where(p => p.Value is null).Select(p => p.Key).ToList())
         {

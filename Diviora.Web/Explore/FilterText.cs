@@ -30,9 +30,18 @@ public static class FilterText
     {
         "text" => Text(value),
         "boolean" => value.Trim().ToLowerInvariant(),
-        "integer" or "decimal" or "double" => value.Trim().Replace(',', '.'),
+        "integer" or "decimal" or "double" => Number(value.Trim()),
         _ => value.Trim(),
     };
+
+    /// <summary>
+    /// A number as typed, with a decimal comma (<c>12,50</c>) read as a point. Anything else with a comma
+    /// (<c>1,000</c>, <c>1.000,5</c>) is left as typed, so the Api names it instead of filtering on another number.
+    /// </summary>
+    private static string Number(string value) =>
+        value.Count(c => c == ',') == 1 && !value.Contains('.', StringComparison.Ordinal) && value.Split(',')[1].Length != 3
+            ? value.Replace(',', '.')
+            : value;
 
     /// <summary>Conditions joined with <c>and</c>, each in parentheses when it holds an <c>or</c>.</summary>
     public static string? And(IEnumerable<string?> conditions)

@@ -19,5 +19,8 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.CreatedAt);
         builder.HasIndex(r => new { r.DatasetId, r.CreatedAt });
+        // The dashboard asks every second for what ended lately, the latest failures and the backlog.
+        builder.HasIndex(r => r.FinishedAt);
+        builder.HasIndex(r => new { r.Status, r.FinishedAt });
     }
 }

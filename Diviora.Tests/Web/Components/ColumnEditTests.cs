@@ -90,4 +90,27 @@ public sealed class ColumnEditTests
             edit.Summary());
         Assert.Equal("", new ColumnEdit { Name = "city" }.Summary());
     }
+
+    [Fact]
+    public void Stored_allowed_values_with_commas_and_a_spaced_pattern_survive_a_save_that_did_not_touch_them()
+    {
+        var stored = (JsonObject)JsonNode.Parse("""{"name":"who","allowed":["Smith, John","Doe, Jane"],"pattern":" [A-Z]+ "}""")!;
+
+        var edit = ColumnEdit.From("who", stored);
+        edit.Required = true;
+
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"name":"who","required":true,"pattern":" [A-Z]+ ","allowed":["Smith, John","Doe, Jane"]}"""), edit.ToJson()),
+            edit.ToJson().ToJsonString());
+    }
+
+    [Fact]
+    public void A_range_rule_on_a_detected_column_declares_its_type()
+    {
+        var edit = ColumnEdit.From("amount", null);
+        edit.DetectedType = "decimal";
+        edit.Max = "200";
+
+        Assert.Equal("""{"name":"amount","type":"decimal","max":200}""", edit.ToJson().ToJsonString());
+    }
 }

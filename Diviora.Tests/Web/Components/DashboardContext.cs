@@ -15,7 +15,7 @@ public abstract class DashboardContext : BunitContext
     protected DashboardContext()
     {
         Services.AddFluentUIComponents();
-        Services.AddSingleton(new DivioraApiClient(new HttpClient(Api) { BaseAddress = new Uri("http://api") }));
+        Services.AddSingleton(new DivioraApiClient(new HttpClient(Api) { BaseAddress = new Uri("http://api") }, new HttpClient(Api) { BaseAddress = new Uri("http://api") }));
         JSInterop.Mode = JSRuntimeMode.Loose;
         // As on a Blazor Server circuit: live components poll only when interactive.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -32,6 +32,8 @@ public sealed class FilterTextTests
     [InlineData("text", "08123", "'08123'")]
     [InlineData("integer", " 42 ", "42")]
     [InlineData("decimal", "12,50", "12.50")]
+    [InlineData("decimal", "1,000", "1,000")]
+    [InlineData("decimal", "1.000,5", "1.000,5")]
     [InlineData("double", "1e3", "1e3")]
     [InlineData("boolean", " True ", "true")]
     [InlineData("date", " 2024-01-31 ", "2024-01-31")]

@@ -82,15 +82,12 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         catch (OperationCanceledException)
         {
         }
-        catch (ObjectDisposedException)
-        {
-        }
     }
 
+    // Only cancelled, never disposed: an await that ends after the page is left still reads the token.
     public void Dispose()
     {
         _closing.Cancel();
-        _closing.Dispose();
         GC.SuppressFinalize(this);
     }
 }

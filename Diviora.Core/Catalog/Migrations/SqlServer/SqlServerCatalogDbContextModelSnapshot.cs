@@ -195,7 +195,11 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("FinishedAt");
+
                     b.HasIndex("DatasetId", "CreatedAt");
+
+                    b.HasIndex("Status", "FinishedAt");
 
                     b.ToTable("runs", (string)null);
                 });

@@ -186,7 +186,11 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("FinishedAt");
+
                     b.HasIndex("DatasetId", "CreatedAt");
+
+                    b.HasIndex("Status", "FinishedAt");
 
                     b.ToTable("runs", (string)null);
                 });
