@@ -16,7 +16,8 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Everything that went wrong on the pages opened so far.</summary>
     public List<string> Errors { get; } = [];
 
-    public static async Task<BrowserSession> StartAsync(BrowserFixture browser, PlatformFixture platform, int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light)
+    public static async Task<BrowserSession> StartAsync(
+        BrowserFixture browser, PlatformFixture platform, int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light, string? timeZone = null)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -24,6 +25,7 @@ public sealed class BrowserSession : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
             AcceptDownloads = true,
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(30_000);
         return new BrowserSession(context);

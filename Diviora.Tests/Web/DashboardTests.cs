@@ -205,6 +205,20 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
     }
 
     [Fact]
+    public async Task Times_show_in_the_browsers_time_zone()
+    {
+        var run = await platform.Api.LoadAsync("time-zones", DashboardData.Sales(3));
+        var created = run.GetProperty("createdAt").GetDateTime();
+        var berlin = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(created, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        await using var session = await BrowserSession.StartAsync(browser, platform, timeZone: "Europe/Berlin");
+        var page = await session.OpenAsync("/datasets/time-zones?tab=runs");
+
+        await Assertions.Expect(page.Locator("[data-testid=runs] time").First)
+            .ToHaveTextAsync(berlin.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
     public async Task The_runs_page_filters_by_dataset_and_outcome()
     {
         var failed = await SeedAsync();

@@ -13,6 +13,7 @@ public static class Extensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
+        builder.Services.AddScoped<Components.Live.BrowserClock>();
 
         // "api" is resolved by service discovery from what the AppHost hands over; no URL is written here. Reads retry
         // briefly and give up within 10 s, so a page says the Api is down instead of spinning.

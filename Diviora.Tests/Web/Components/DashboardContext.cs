@@ -15,6 +15,7 @@ public abstract class DashboardContext : BunitContext
     protected DashboardContext()
     {
         Services.AddFluentUIComponents();
+        Services.AddScoped<Diviora.Web.Components.Live.BrowserClock>();
         Services.AddSingleton(new DivioraApiClient(new HttpClient(Api) { BaseAddress = new Uri("http://api") }, new HttpClient(Api) { BaseAddress = new Uri("http://api") }));
         JSInterop.Mode = JSRuntimeMode.Loose;
         // As on a Blazor Server circuit: live components poll only when interactive.
