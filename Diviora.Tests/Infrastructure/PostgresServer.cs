@@ -83,8 +83,17 @@ public sealed class PostgresServer : IAsyncLifetime
             await connection.OpenAsync();
             foreach (var name in _databases)
             {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-                await drop.ExecuteNonQueryAsync();
+                // Dropping a database with a million-row table takes a while on a busy machine; it is tidying up,
+                // not part of any test, so a slow or failed drop is reported and the run goes on.
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection) { CommandTimeout = 300 };
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                }
+                catch (NpgsqlException e)
+                {
+                    Console.Error.WriteLine($"warning: the test database {name} was not dropped: {e.Message}");
+                }
             }
 
             return;
