@@ -219,6 +219,22 @@ public sealed class ExploreTests(PlatformFixture platform, BrowserFixture browse
         Assert.Empty(session.Errors);
     }
 
+    [Fact]
+    public async Task The_open_tab_is_in_the_address_and_stays_behind_when_the_page_is_left()
+    {
+        await SeedAsync();
+        await using var session = await BrowserSession.StartAsync(browser, platform);
+        var page = await session.OpenAsync("/datasets/explore");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Schema" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/datasets/explore\\?tab=schema$"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Runs");
+        await page.WaitForTimeoutAsync(500);
+        Assert.EndsWith("/runs", page.Url, StringComparison.Ordinal);
+        Assert.Empty(session.Errors);
+    }
+
     private static async Task<List<string>> TabAsync(IPage page, string key, int times)
     {
         var reached = new List<string>();
