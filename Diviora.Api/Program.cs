@@ -23,6 +23,7 @@ app.MapDefaultEndpoints();
 app.MapUploadsApi();
 app.MapRunsApi();
 app.MapDatasetsApi();
+app.MapSourcesApi();
 app.MapOverviewApi();
 app.MapGraphQlApi();
 

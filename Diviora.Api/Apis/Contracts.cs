@@ -1,5 +1,6 @@
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Schema;
+using Diviora.Core.Sources;
 
 namespace Diviora.Api.Apis;
 
@@ -75,3 +76,26 @@ public sealed record DetectResponse(
 
 /// <summary>A column as a run would name it, with the type inferred from the sample.</summary>
 public sealed record DetectedColumn(string Name, string Type);
+
+/// <summary>
+/// A source as it was defined (credentials are <c>secret:name</c> references, so what was kept can be shown), with
+/// when its schedule fires next (null when disabled or manual, computed at the time of the answer) and when it last ran.
+/// </summary>
+public sealed record SourceResponse(
+    string Name, string Kind, string Dataset, string? Schedule, string TimeZone, bool Enabled,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] SourceMapping? Mapping,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] RestSettings? Rest,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DatabaseSettings? Database,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DropzoneSettings? Dropzone,
+    DateTime? NextRunAt, DateTime? LastRunAt, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static SourceResponse From(Source source, DateTimeOffset now)
+    {
+        var definition = SourceDefinition.From(source);
+        var next = SourceSchedule.For(source.Enabled, source.Schedule, source.TimeZone).Next(now);
+        return new(
+            source.Name, source.Kind, source.DatasetName, source.Schedule, source.TimeZone, source.Enabled,
+            definition.Mapping, definition.Rest, definition.Database, definition.Dropzone,
+            next?.UtcDateTime, source.LastRunAt, source.CreatedAt, source.UpdatedAt);
+    }
+}

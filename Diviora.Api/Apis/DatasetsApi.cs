@@ -98,16 +98,10 @@ public static class DatasetsApi
             return Problems.InvalidDatasetName(dataset);
         }
 
-        // Settings are small; the limit keeps a huge body from being read into memory.
-        using var body = new StreamReader(new ByteLimitStream(request.Body, MaxSettingsBytes, limit => new BodyTooLargeException("settings body", limit)));
-        string json;
-        try
+        var (json, tooLarge) = await SmallBodies.ReadAsync(request, MaxSettingsBytes, "settings body", "Settings too large", cancellationToken);
+        if (json is null)
         {
-            json = await body.ReadToEndAsync(cancellationToken);
-        }
-        catch (BodyTooLargeException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Settings too large");
+            return tooLarge!;
         }
 
         var settings = DatasetSettings.TryRead(json, out var unreadable);

@@ -16,6 +16,20 @@ internal static class Problems
     public static ProblemHttpResult DatasetNotFound(string name) =>
         TypedResults.Problem($"There is no dataset '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Dataset not found");
 
+    public static ProblemHttpResult InvalidSourceName(string name) =>
+        BadRequest("Invalid source name", $"'{name}' is not a valid source name: use {DatasetName.Rule}.");
+
+    /// <summary>A source definition that cannot be kept; <paramref name="detail"/> starts with the field's path.</summary>
+    public static ProblemHttpResult InvalidSource(string detail) => BadRequest("Invalid source definition", detail);
+
+    public static ProblemHttpResult SourceNotFound(string name) =>
+        TypedResults.Problem($"There is no source '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Source not found");
+
+    public static ProblemHttpResult SourceExists(string name) =>
+        TypedResults.Problem(
+            $"There is already a source '{name}' (names are unique ignoring case): change it with PUT /api/sources/{name}, or pick another name.",
+            statusCode: StatusCodes.Status409Conflict, title: "Source exists");
+
     /// <summary>A query that cannot run: which parameter, where in it, and why.</summary>
     public static ProblemHttpResult InvalidQuery(QueryException e) =>
         TypedResults.Problem(

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Diviora.Core.Catalog;
 
 /// <summary>
-/// The catalog: datasets, their columns and the runs that load them. Each warehouse has its own subclass, so each
+/// The catalog: datasets, their columns, the runs that load them and the sources that feed them. Each warehouse has its own subclass, so each
 /// provider keeps its own migrations (<c>Catalog/Migrations/{Provider}</c>).
 /// </summary>
 public abstract class CatalogDbContext(DbContextOptions options) : DbContext(options)
@@ -15,6 +15,8 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Run> Runs => Set<Run>();
 
     public DbSet<SchemaChange> SchemaChanges => Set<SchemaChange>();
+
+    public DbSet<Source> Sources => Set<Source>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CatalogDbContext).Assembly);

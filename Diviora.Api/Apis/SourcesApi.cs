@@ -1,0 +1,172 @@
+using Diviora.Core.Catalog;
+using Diviora.Core.Sources;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Api.Apis;
+
+/// <summary>Sources: the definitions of what Diviora pulls from or watches, and when.</summary>
+public static class SourcesApi
+{
+    private const long MaxDefinitionBytes = 256 * 1024;
+
+    private const string DefinitionHelp =
+        "A source: { name, kind: rest|database|dropzone, dataset, schedule (5-field cron, null for manual), timeZone (IANA id, default UTC), " +
+        "enabled, mapping: { columns: { from: to }, constants: { column: value } }, and the block of its kind: rest { url, headers, recordsPath, " +
+        "pagination, incremental }, database { provider, connection (a secret:name reference), query, incremental } or dropzone { prefix } }. " +
+        "Credentials are secret:name references, never values: a literal Authorization, Cookie or *key*/*token*/*secret*/*password* header is refused. " +
+        "Answers carry nextRunAt (null when disabled or manual) and lastRunAt. See docs/sources.md.";
+
+    public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/sources").WithTags("Sources");
+        api.MapGet("/", ListSourcesAsync).WithName("ListSources").WithSummary("List sources by name");
+        api.MapPost("/", CreateSourceAsync).WithName("CreateSource").WithSummary("Create a source")
+            .WithDescription(DefinitionHelp).Accepts<SourceDefinition>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{name}", GetSourceAsync).WithName("GetSource").WithSummary("Get a source")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/{name}", PutSourceAsync).WithName("PutSource").WithSummary("Create a source or replace its definition")
+            .WithDescription(DefinitionHelp + " The body's name may be left out; when given it must be the path's, ignoring case.")
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapDelete("/{name}", DeleteSourceAsync).WithName("DeleteSource").WithSummary("Delete a source")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    internal static async Task<Ok<SourceResponse[]>> ListSourcesAsync(CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var sources = await catalog.Sources.AsNoTracking().OrderBy(s => s.NormalizedName).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(sources.Select(s => SourceResponse.From(s, now)).ToArray());
+    }
+
+    internal static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSourceAsync(
+        string name, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(name))
+        {
+            return Problems.InvalidSourceName(name);
+        }
+
+        var found = await FindAsync(catalog, name, cancellationToken);
+        return found is null ? Problems.SourceNotFound(name) : TypedResults.Ok(SourceResponse.From(found, time.GetUtcNow()));
+    }
+
+    internal static async Task<Results<Created<SourceResponse>, ProblemHttpResult>> CreateSourceAsync(
+        HttpRequest request, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (definition, problem) = await ReadAsync(request, null, cancellationToken);
+        if (definition is null)
+        {
+            return problem!;
+        }
+
+        var now = time.GetUtcNow();
+        var source = definition.ToSource(now.UtcDateTime);
+        if (await FindAsync(catalog, source.Name, cancellationToken) is { } existing)
+        {
+            return Problems.SourceExists(existing.Name);
+        }
+
+        catalog.Sources.Add(source);
+        try
+        {
+            await catalog.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request may have created the same name between the look-up and the insert.
+            if (await FindAsync(catalog, source.Name, cancellationToken) is { } raced)
+            {
+                return Problems.SourceExists(raced.Name);
+            }
+
+            throw;
+        }
+
+        return TypedResults.Created(Location(source), SourceResponse.From(source, now));
+    }
+
+    internal static async Task<Results<Ok<SourceResponse>, Created<SourceResponse>, ProblemHttpResult>> PutSourceAsync(
+        string name, HttpRequest request, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(name))
+        {
+            return Problems.InvalidSourceName(name);
+        }
+
+        var (definition, problem) = await ReadAsync(request, name, cancellationToken);
+        if (definition is null)
+        {
+            return problem!;
+        }
+
+        var now = time.GetUtcNow();
+        var normalized = name.ToLowerInvariant();
+        var found = await catalog.Sources.SingleOrDefaultAsync(s => s.NormalizedName == normalized, cancellationToken);
+        if (found is null)
+        {
+            found = definition.ToSource(now.UtcDateTime);
+            catalog.Sources.Add(found);
+            await catalog.SaveChangesAsync(cancellationToken);
+            return TypedResults.Created(Location(found), SourceResponse.From(found, now));
+        }
+
+        definition.ApplyTo(found, now.UtcDateTime);
+        await catalog.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(SourceResponse.From(found, now));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSourceAsync(string name, CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(name))
+        {
+            return Problems.InvalidSourceName(name);
+        }
+
+        var normalized = name.ToLowerInvariant();
+        var deleted = await catalog.Sources.Where(s => s.NormalizedName == normalized).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 0 ? Problems.SourceNotFound(name) : TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The body as a valid definition, or the problem to answer. <paramref name="pathName"/> is the PUT's name: the
+    /// body may leave its name out, and must not name another source.
+    /// </summary>
+    private static async Task<(SourceDefinition? Definition, ProblemHttpResult? Problem)> ReadAsync(
+        HttpRequest request, string? pathName, CancellationToken cancellationToken)
+    {
+        var (json, tooLarge) = await SmallBodies.ReadAsync(request, MaxDefinitionBytes, "source definition", "Definition too large", cancellationToken);
+        if (json is null)
+        {
+            return (null, tooLarge);
+        }
+
+        var definition = SourceDefinition.TryRead(json, out var unreadable);
+        if (definition is null)
+        {
+            return (null, Problems.InvalidSource(unreadable!));
+        }
+
+        if (pathName is not null)
+        {
+            if (definition.Name is not null && !definition.Name.Equals(pathName, StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, Problems.InvalidSource($"name '{definition.Name}' in the body is not '{pathName}', the name in the path."));
+            }
+
+            definition = definition with { Name = pathName };
+        }
+
+        return definition.Validate() is { } invalid ? (null, Problems.InvalidSource(invalid)) : (definition, null);
+    }
+
+    private static string Location(Source source) => $"/api/sources/{Uri.EscapeDataString(source.Name)}";
+
+    private static Task<Source?> FindAsync(CatalogDbContext catalog, string name, CancellationToken cancellationToken)
+    {
+        var normalized = name.ToLowerInvariant();
+        return catalog.Sources.AsNoTracking().SingleOrDefaultAsync(s => s.NormalizedName == normalized, cancellationToken);
+    }
+}
