@@ -24,6 +24,7 @@ app.MapUploadsApi();
 app.MapRunsApi();
 app.MapDatasetsApi();
 app.MapOverviewApi();
+app.MapSecretsApi();
 app.MapGraphQlApi();
 
 app.Run();

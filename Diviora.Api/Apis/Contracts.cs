@@ -75,3 +75,9 @@ public sealed record DetectResponse(
 
 /// <summary>A column as a run would name it, with the type inferred from the sample.</summary>
 public sealed record DetectedColumn(string Name, string Type);
+
+/// <summary>The body of <c>PUT /api/secrets/{name}</c>. Write-only: no answer ever carries a value.</summary>
+public sealed record SecretBody(string? Value);
+
+/// <summary>A stored secret as the Api shows it: its name and last change, never its value.</summary>
+public sealed record SecretResponse(string Name, DateTimeOffset UpdatedAt);

@@ -1,5 +1,6 @@
 using Diviora.Core.Catalog;
 using Diviora.Core.Query;
+using Diviora.Core.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Diviora.Api.Apis;
@@ -16,10 +17,18 @@ internal static class Problems
     public static ProblemHttpResult DatasetNotFound(string name) =>
         TypedResults.Problem($"There is no dataset '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Dataset not found");
 
+    public static ProblemHttpResult InvalidSecretName(string name) =>
+        BadRequest("Invalid secret name", $"'{name}' is not a valid secret name: use {SecretName.Rule}.");
+
+    /// <summary>A secret body that cannot be stored; <paramref name="detail"/> says why and never quotes the value.</summary>
+    public static ProblemHttpResult InvalidSecret(string detail) => BadRequest("Invalid secret", detail);
+
+    public static ProblemHttpResult SecretNotFound(string name) =>
+        TypedResults.Problem($"There is no secret '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Secret not found");
+
     /// <summary>A query that cannot run: which parameter, where in it, and why.</summary>
     public static ProblemHttpResult InvalidQuery(QueryException e) =>
         TypedResults.Problem(
             e.Message, statusCode: StatusCodes.Status400BadRequest, title: $"Invalid {e.Parameter}",
             extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter, ["position"] = e.Position < 0 ? null : e.Position });
-
 }
