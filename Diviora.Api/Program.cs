@@ -25,6 +25,7 @@ app.MapRunsApi();
 app.MapDatasetsApi();
 app.MapSourcesApi();
 app.MapOverviewApi();
+app.MapSecretsApi();
 app.MapGraphQlApi();
 
 app.Run();

@@ -8,6 +8,7 @@ using Diviora.Core.Messaging;
 using Diviora.Core.Messaging.ServiceBus;
 using Diviora.Core.Messaging.StorageQueues;
 using Diviora.Core.Query;
+using Diviora.Core.Secrets;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,7 @@ public static class DivioraCoreExtensions
     public const string WarehouseConnectionName = "warehouse";
 
     /// <summary>
-    /// Adds the warehouse, the raw store and the ingestion queue. The queue is Azure Service Bus when a
+    /// Adds the warehouse, the raw, rejects and secret stores, and the ingestion queue. The queue is Azure Service Bus when a
     /// <c>messaging</c> connection string is configured, otherwise a Storage Queue beside the blobs.
     /// Expects the Blob, Queue and (when configured) Service Bus clients to be registered already.
     /// </summary>
@@ -40,6 +41,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
         builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
         builder.Services.AddSingleton<RejectsReader>();
+        builder.Services.AddDivioraSecrets();
         builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddSingleton<DatasetProfiles>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);

@@ -99,3 +99,9 @@ public sealed record SourceResponse(
             next?.UtcDateTime, source.LastRunAt, source.CreatedAt, source.UpdatedAt);
     }
 }
+
+/// <summary>The body of <c>PUT /api/secrets/{name}</c>. Write-only: no answer ever carries a value.</summary>
+public sealed record SecretBody(string? Value);
+
+/// <summary>A stored secret as the Api shows it: its name and last change, never its value.</summary>
+public sealed record SecretResponse(string Name, DateTimeOffset UpdatedAt);

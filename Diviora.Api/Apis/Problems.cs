@@ -1,5 +1,6 @@
 using Diviora.Core.Catalog;
 using Diviora.Core.Query;
+using Diviora.Core.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Diviora.Api.Apis;
@@ -30,10 +31,18 @@ internal static class Problems
             $"There is already a source '{name}' (names are unique ignoring case): change it with PUT /api/sources/{name}, or pick another name.",
             statusCode: StatusCodes.Status409Conflict, title: "Source exists");
 
+    public static ProblemHttpResult InvalidSecretName(string name) =>
+        BadRequest("Invalid secret name", $"'{name}' is not a valid secret name: use {SecretName.Rule}.");
+
+    /// <summary>A secret body that cannot be stored; <paramref name="detail"/> says why and never quotes the value.</summary>
+    public static ProblemHttpResult InvalidSecret(string detail) => BadRequest("Invalid secret", detail);
+
+    public static ProblemHttpResult SecretNotFound(string name) =>
+        TypedResults.Problem($"There is no secret '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Secret not found");
+
     /// <summary>A query that cannot run: which parameter, where in it, and why.</summary>
     public static ProblemHttpResult InvalidQuery(QueryException e) =>
         TypedResults.Problem(
             e.Message, statusCode: StatusCodes.Status400BadRequest, title: $"Invalid {e.Parameter}",
             extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter, ["position"] = e.Position < 0 ? null : e.Position });
-
 }

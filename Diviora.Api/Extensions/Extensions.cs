@@ -16,7 +16,7 @@ internal static class Extensions
         builder.Services.AddProblemDetails();
         // The Api answers JSON only, never HTML: data such as "Müller" or "+02:00" is written as it is, not as \u escapes.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.MarkSecretValues());
         builder.Services.AddGraphQlServices();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Diviora.Core.Secrets;
 
 namespace Diviora.Core.Sources;
 
@@ -34,7 +35,7 @@ public sealed record DatabaseSettings
 
         if (!SecretReference.IsValid(Connection))
         {
-            return SecretReference.LooksLikeReference(Connection)
+            return SecretReference.IsReference(Connection)
                 ? $"database.connection '{Connection}' is not a valid secret reference: use {SecretReference.Rule}."
                 : "database.connection must be a secret reference such as 'secret:erp-db', not a connection string: connection strings hold passwords. Store it as a secret and refer to it.";
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Diviora.Core.Secrets;
 
 namespace Diviora.Core.Sources;
 
@@ -106,7 +107,7 @@ public sealed record RestSettings
             return $"{field} must be a single-line text value.";
         }
 
-        if (SecretReference.LooksLikeReference(value))
+        if (SecretReference.IsReference(value))
         {
             return SecretReference.IsValid(value) ? null : $"{field} '{value}' is not a valid secret reference: use {SecretReference.Rule}.";
         }

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Diviora.Tests.Platform;
 
-/// <summary>What a user does with curl: upload a file, poll its run, read rows.</summary>
+/// <summary>What a user does with curl: upload a file, poll its run, read rows, store a secret.</summary>
 internal static class ApiClientExtensions
 {
     public static Task<HttpResponseMessage> UploadAsync(this HttpClient api, string dataset, string csv, string fileName = "data.csv") =>
@@ -49,6 +49,10 @@ internal static class ApiClientExtensions
             await Task.Delay(200);
         }
     }
+
+    /// <summary>Stores a secret: <c>PUT /api/secrets/{name}</c> with <c>{ "value": ... }</c>.</summary>
+    public static Task<HttpResponseMessage> PutSecretAsync(this HttpClient api, string name, string value) =>
+        api.PutAsJsonAsync($"/api/secrets/{name}", new { value });
 
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response)
     {

@@ -84,7 +84,7 @@ public sealed class SourceDefinitionTests
     [InlineData("rest", "rest.headers", "{\"Authorization\":\"Bearer abc\"}", "rest.headers['Authorization'] carries credentials, so its value must be a secret reference such as 'secret:authorization'")]
     [InlineData("rest", "rest.headers", "{\"X-Api-Key\":\"abc\"}", "rest.headers['X-Api-Key'] carries credentials")]
     [InlineData("rest", "rest.headers", "{\"X-Auth-Token\":\"abc\"}", "rest.headers['X-Auth-Token'] carries credentials")]
-    [InlineData("rest", "rest.headers", "{\"Accept\":\"secret:\"}", "rest.headers['Accept'] 'secret:' is not a valid secret reference: use 'secret:' then 1-63 letters")]
+    [InlineData("rest", "rest.headers", "{\"Accept\":\"secret:\"}", "rest.headers['Accept'] 'secret:' is not a valid secret reference: use 'secret:' then a secret name of 1-63 letters")]
     [InlineData("rest", "rest.headers", "{\"Bad Name\":\"x\"}", "rest.headers['Bad Name']: 'Bad Name' is not a valid header name.")]
     [InlineData("rest", "rest.headers", "{\"Accept\":\"a\\r\\nX-Evil: 1\"}", "rest.headers['Accept'] must be a single-line text value.")]
     [InlineData("rest", "rest.recordsPath", "\"data\"", "rest.recordsPath 'data' must start with '$'")]

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using Diviora.Core.Secrets;
+using Diviora.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Diviora.Api.Apis;
+
+/// <summary>
+/// Secrets: values such as API tokens that sources refer to as <c>secret:name</c>. Values go in and never come out:
+/// no answer, problem detail or log line carries one.
+/// </summary>
+public static class SecretsApi
+{
+    // Enough for the largest value even when every byte is written as a \uXXXX escape; more is refused unread.
+    private const long MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/secrets").WithTags("Secrets");
+        api.MapGet("/", ListSecretsAsync).WithName("ListSecrets").WithSummary("List secrets: names and when each last changed, never values");
+        api.MapPut("/{name}", PutSecretAsync).WithName("PutSecret")
+            .WithSummary("Store a secret's value, encrypted at rest, replacing any earlier value")
+            .WithDescription($"name: {SecretName.Rule}; case-insensitive. Body: {{ \"value\": \"...\" }}, a non-empty string of at most " +
+                $"{ISecretStore.MaxValueBytes / 1024} KiB of UTF-8. Sources refer to it as secret:name. The value is write-only: no endpoint returns it.")
+            .Accepts<SecretBody>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        api.MapDelete("/{name}", DeleteSecretAsync).WithName("DeleteSecret").WithSummary("Delete a secret")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    internal static async Task<Ok<SecretResponse[]>> ListSecretsAsync(ISecretStore secrets, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await secrets.ListAsync(cancellationToken)).Select(s => new SecretResponse(s.Name, s.UpdatedAt)).ToArray());
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> PutSecretAsync(
+        string name, HttpRequest request, ISecretStore secrets, CancellationToken cancellationToken)
+    {
+        if (!SecretName.IsValid(name))
+        {
+            return Problems.InvalidSecretName(name);
+        }
+
+        SecretBody? body;
+        try
+        {
+            await using var limited = new ByteLimitStream(request.Body, MaxBodyBytes, limit => new BodyTooLargeException("secret body", limit));
+            body = await JsonSerializer.DeserializeAsync<SecretBody>(limited, JsonSerializerOptions.Web, cancellationToken);
+        }
+        catch (BodyTooLargeException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Secret too large");
+        }
+        catch (JsonException e)
+        {
+            // The serializer's own message may quote the text around the error, which can be part of the value.
+            return Problems.InvalidSecret(
+                $"The body must be JSON {{ \"value\": \"...\" }} with the value as a string; it is not " +
+                $"(at {e.Path ?? "$"}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+        }
+
+        if (string.IsNullOrEmpty(body?.Value))
+        {
+            return Problems.InvalidSecret("value: missing or empty. Send { \"value\": \"...\" } with a non-empty string.");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(body.Value);
+        if (bytes > ISecretStore.MaxValueBytes)
+        {
+            return Problems.InvalidSecret($"value: {bytes:N0} bytes of UTF-8, more than the limit of {ISecretStore.MaxValueBytes:N0} (64 KiB).");
+        }
+
+        await secrets.SetAsync(name, body.Value, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSecretAsync(string name, ISecretStore secrets, CancellationToken cancellationToken)
+    {
+        if (!SecretName.IsValid(name))
+        {
+            return Problems.InvalidSecretName(name);
+        }
+
+        return await secrets.DeleteAsync(name, cancellationToken) ? TypedResults.NoContent() : Problems.SecretNotFound(name);
+    }
+}
