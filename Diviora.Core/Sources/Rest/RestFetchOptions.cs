@@ -1,0 +1,29 @@
+namespace Diviora.Core.Sources.Rest;
+
+/// <summary>How hard <see cref="RestFetcher"/> tries, and how far it goes.</summary>
+public sealed record RestFetchOptions
+{
+    /// <summary>Attempts per request, the first included; 5 when not set.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>The backoff before the second attempt; it doubles per attempt up to <see cref="MaxBackoff"/>. 1 s when not set.</summary>
+    public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest backoff between attempts; 30 s when not set.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest wait a <c>Retry-After</c> header is honoured for; a longer one is cut to this. 5 minutes when not set:
+    /// a server that asks for more is down, and a run should fail rather than hang.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most pages one fetch reads; one more is an error. 10,000 when not set.</summary>
+    public int MaxPages { get; init; } = 10_000;
+
+    /// <summary>How long one request may take, from sending it to the end of its body, on the wall clock; 100 s when not set.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The options used when none are given.</summary>
+    public static RestFetchOptions Default { get; } = new();
+}
