@@ -324,7 +324,12 @@ public sealed class RestFetcherTests
     };
 
     private static RestFetcher Fetcher(TestServer server, RecordedTime time, RestFetchOptions? options = null) =>
-        new(server.Client, new SecretsDouble(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        new(server.Client, new SecretsDouble(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
+        {
+            // Each hang costs one timeout of real time; 1.5 s keeps a slow first request on a busy machine from
+            // passing for a hang.
+            RequestTimeout = TimeSpan.FromSeconds(1.5),
+        });
 
     private static async Task<(RestFetchResult Result, List<JsonElement> Lines)> FetchAsync(TestServer server, RecordedTime time, RestSettings settings, string? cursor = null)
     {
