@@ -19,14 +19,8 @@ public abstract class LiveComponent : ComponentBase, IDisposable
     /// <summary>Cancelled when the component leaves the page.</summary>
     protected CancellationToken Closing => _closing.Token;
 
-    /// <summary>Why the last refresh failed, for the page to show; null when it worked.</summary>
-    protected string? ApiError { get; private set; }
-
-    /// <summary>True when the Api is not answering at all (as opposed to answering with an error).</summary>
-    protected bool ApiDown { get; private set; }
-
-    /// <summary>True once a refresh has worked.</summary>
-    protected bool Loaded { get; private set; }
+    /// <summary>Why the last refresh failed, for the page to show (<see cref="ApiErrorBar"/>); null when it worked.</summary>
+    protected ApiException? ApiFailure { get; private set; }
 
     /// <summary>Reads the data the component shows.</summary>
     protected abstract Task RefreshAsync(CancellationToken cancellationToken);
@@ -45,20 +39,17 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         }
     }
 
-    /// <summary>Refreshes now, turning an Api failure into <see cref="ApiError"/>.</summary>
+    /// <summary>Refreshes now, turning an Api failure into <see cref="ApiFailure"/>.</summary>
     protected async Task TryRefreshAsync()
     {
         try
         {
             await RefreshAsync(Closing);
-            ApiError = null;
-            ApiDown = false;
-            Loaded = true;
+            ApiFailure = null;
         }
         catch (ApiException e)
         {
-            ApiError = e.Message;
-            ApiDown = e is ApiUnavailableException;
+            ApiFailure = e;
         }
         catch (OperationCanceledException) when (Closing.IsCancellationRequested)
         {
@@ -72,7 +63,7 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         {
             while (await timer.WaitForNextTickAsync(Closing))
             {
-                if (KeepsRefreshing || ApiError is not null)
+                if (KeepsRefreshing || ApiFailure is not null)
                 {
                     await TryRefreshAsync();
                     StateHasChanged();
