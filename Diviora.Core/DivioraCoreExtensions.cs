@@ -9,6 +9,9 @@ using Diviora.Core.Messaging.ServiceBus;
 using Diviora.Core.Messaging.StorageQueues;
 using Diviora.Core.Query;
 using Diviora.Core.Secrets;
+using Diviora.Core.Sources;
+using Diviora.Core.Sources.Dropzone;
+using Diviora.Core.Sources.Rest;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +39,18 @@ public static class DivioraCoreExtensions
         builder.Services.AddScoped(sp => sp.GetRequiredService<IWarehouse>().CreateCatalog());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
+        builder.Services.AddSingleton<IncomingStore>();
+        // Sources' requests go through a client of their own: the fetcher retries and times out by itself, so no
+        // shared resilience handler may add its own on top.
+        builder.Services.AddSingleton(sp =>
+        {
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+            var (secrets, time) = (sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<TimeProvider>());
+            return new SourcePayloads(
+                sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
+                new RestFetcher(http, secrets, time),
+                new RestFetcher(http, secrets, time, new RestFetchOptions { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }));
+        });
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
         builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
@@ -68,6 +83,8 @@ public static class DivioraCoreExtensions
     public static IHostApplicationBuilder AddDivioraIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IngestionPipeline>();
+        builder.Services.AddSingleton<SourceScheduler>();
+        builder.Services.AddSingleton<DropzoneIntake>();
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
         return builder;
     }

@@ -11,14 +11,16 @@ public sealed record UploadAccepted(Guid RunId, string Status);
 public sealed record RunResponse(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects,
-    RunTimings? Timings, int Attempts)
+    RunTimings? Timings, int Attempts,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Source = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? FetchMs = null)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format,
         run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects",
         run.InferMilliseconds is null ? null : new RunTimings(run.InferMilliseconds.Value, run.StageMilliseconds ?? 0, run.LoadMilliseconds ?? 0),
-        run.Attempts);
+        run.Attempts, run.SourceName, run.FetchMilliseconds);
 }
 
 /// <summary>
@@ -38,11 +40,23 @@ public sealed record DatasetResponse(
         dataset.Name, dataset.RowCount, dataset.UpdatedAt,
         [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable, c.Precision, c.Scale))],
         DatasetSettings.Parse(dataset.Settings),
-        lastRun is null ? null : new LastRunResponse(lastRun.Id, lastRun.Status.ToString(), lastRun.CreatedAt, lastRun.FinishedAt, lastRun.RowsLoaded, lastRun.RowsRejected));
+        LastRunResponse.From(lastRun));
 }
 
-/// <summary>The latest run of a dataset, by when it was created.</summary>
-public sealed record LastRunResponse(Guid Id, string Status, DateTime CreatedAt, DateTime? FinishedAt, long RowsLoaded, long RowsRejected);
+/// <summary>The latest run of a dataset or source, by when it was created, with its error when it failed.</summary>
+public sealed record LastRunResponse(
+    Guid Id, string Status, DateTime CreatedAt, DateTime? FinishedAt, long RowsLoaded, long RowsRejected,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Error = null)
+{
+    public static LastRunResponse? From(Run? run) => run is null ? null
+        : new(run.Id, run.Status.ToString(), run.CreatedAt, run.FinishedAt, run.RowsLoaded, run.RowsRejected, run.Status == RunStatus.Failed ? run.Error : null);
+}
+
+/// <summary>
+/// What <c>Test connection</c> found: <see cref="Ok"/> with the first records (one page of a REST source, the first
+/// rows of a query, the files waiting in a drop zone), or not, with <see cref="Error"/> saying why.
+/// </summary>
+public sealed record SourceTestResponse(bool Ok, string? Error, IReadOnlyList<System.Text.Json.Nodes.JsonObject> Records, long Milliseconds);
 
 /// <summary>One column: its name as in the file, its type, whether it holds empty values, and a decimal's precision and scale.</summary>
 public sealed record ColumnResponse(
@@ -87,16 +101,18 @@ public sealed record SourceResponse(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] RestSettings? Rest,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DatabaseSettings? Database,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DropzoneSettings? Dropzone,
-    DateTime? NextRunAt, DateTime? LastRunAt, DateTime CreatedAt, DateTime UpdatedAt)
+    DateTime? NextRunAt, DateTime? LastRunAt, DateTime CreatedAt, DateTime UpdatedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Cursor = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] LastRunResponse? LastRun = null)
 {
-    public static SourceResponse From(Source source, DateTimeOffset now)
+    public static SourceResponse From(Source source, DateTimeOffset now, Run? lastRun = null)
     {
         var definition = SourceDefinition.From(source);
         var next = SourceSchedule.For(source.Enabled, source.Schedule, source.TimeZone).Next(now);
         return new(
             source.Name, source.Kind, source.DatasetName, source.Schedule, source.TimeZone, source.Enabled,
             definition.Mapping, definition.Rest, definition.Database, definition.Dropzone,
-            next?.UtcDateTime, source.LastRunAt, source.CreatedAt, source.UpdatedAt);
+            next?.UtcDateTime, source.LastRunAt, source.CreatedAt, source.UpdatedAt, source.Cursor, LastRunResponse.From(lastRun));
     }
 }
 

@@ -23,7 +23,7 @@ public static class RunsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first")
             .WithDescription($"dataset: only that dataset's runs; status: Queued, Running, Succeeded or Failed, in any letter case, several " +
-                $"separated by commas (status=queued,running); limit: 1-{MaxLimit} (default {DefaultLimit}).")
+                $"separated by commas (status=queued,running); source: only the runs a source started; limit: 1-{MaxLimit} (default {DefaultLimit}).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -70,7 +70,8 @@ public static class RunsApi
         TypedResults.Problem($"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Run not found");
 
     internal static async Task<Results<Ok<RunResponse[]>, ProblemHttpResult>> ListRunsAsync(
-        CatalogDbContext catalog, CancellationToken cancellationToken, string? dataset = null, int limit = DefaultLimit, string? status = null)
+        CatalogDbContext catalog, CancellationToken cancellationToken, string? dataset = null, int limit = DefaultLimit, string? status = null,
+        string? source = null)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -97,6 +98,18 @@ public static class RunsApi
 
             var normalized = dataset.ToLowerInvariant();
             runs = runs.Where(r => r.Dataset.NormalizedName == normalized);
+        }
+
+        if (!string.IsNullOrEmpty(source))
+        {
+            if (!DatasetName.IsValid(source))
+            {
+                return Problems.InvalidSourceName(source);
+            }
+
+            var normalized = source.ToLowerInvariant();
+            var sourceId = await catalog.Sources.Where(s => s.NormalizedName == normalized).Select(s => (Guid?)s.Id).SingleOrDefaultAsync(cancellationToken);
+            runs = runs.Where(r => sourceId != null && r.SourceId == sourceId);
         }
 
         var latest = await runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);

@@ -1,5 +1,7 @@
 using Diviora.Core.Catalog;
+using Diviora.Core.Messaging;
 using Diviora.Core.Sources;
+using Diviora.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,6 +31,19 @@ public static class SourcesApi
         api.MapPut("/{name}", PutSourceAsync).WithName("PutSource").WithSummary("Create a source or replace its definition")
             .WithDescription(DefinitionHelp + " The body's name may be left out; when given it must be the path's, ignoring case.")
             .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapPost("/{name}/runs", RunSourceAsync).WithName("RunSource").WithSummary("Start a run of a source now")
+            .WithDescription("Queues a run of a REST or database source, as its schedule would, and answers 202 with the run id; poll the run at " +
+                "the Location given. The worker fetches the payload (every page, or the query's rows) into Blob Storage, then loads it like " +
+                "an upload. 409 when a run of the source is still queued or running (runs of a source never overlap), and for a drop-zone " +
+                "source, whose runs start when files arrive.")
+            .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/test", TestSourceAsync).WithName("TestSource").WithSummary("Fetch a source's first records without storing them")
+            .WithDescription("Send a source definition (as for create; the name may be left out). The answer is ok with up to " +
+                $"{SourcePayloads.MaxPreviewRecords} records: the first page of a REST source, the first rows of a database query (from the " +
+                "start, not from the cursor), or the files waiting under a drop zone's prefix; or ok false with the error, which names the " +
+                "status or the driver's message but never a secret. A definition that does not validate answers 400.")
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapDelete("/{name}", DeleteSourceAsync).WithName("DeleteSource").WithSummary("Delete a source")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -38,8 +53,94 @@ public static class SourcesApi
     {
         var sources = await catalog.Sources.AsNoTracking().OrderBy(s => s.NormalizedName).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return TypedResults.Ok(sources.Select(s => SourceResponse.From(s, now)).ToArray());
+        var answers = new SourceResponse[sources.Count];
+        for (var i = 0; i < sources.Count; i++)
+        {
+            answers[i] = SourceResponse.From(sources[i], now, await LastRunAsync(catalog, sources[i].Id, cancellationToken));
+        }
+
+        return TypedResults.Ok(answers);
     }
+
+    internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> RunSourceAsync(
+        string name, CatalogDbContext catalog, IIngestionQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!DatasetName.IsValid(name))
+        {
+            return Problems.InvalidSourceName(name);
+        }
+
+        var normalized = name.ToLowerInvariant();
+        var source = await catalog.Sources.SingleOrDefaultAsync(s => s.NormalizedName == normalized, cancellationToken);
+        if (source is null)
+        {
+            return Problems.SourceNotFound(name);
+        }
+
+        if (source.Kind == "dropzone")
+        {
+            var prefix = SourceDefinition.From(source).Dropzone!.Prefix;
+            return TypedResults.Problem(
+                $"Source '{source.Name}' is a drop zone: it runs when a file arrives. Write the file under '{prefix}' in the '{IncomingStore.ContainerName}' container.",
+                statusCode: StatusCodes.Status409Conflict, title: "Drop zones run on arrival");
+        }
+
+        if (await SourceRuns.ActiveRunAsync(catalog, source.Id, cancellationToken) is { } active)
+        {
+            return TypedResults.Problem(
+                $"Run {active.Id} of source '{source.Name}' is still {active.Status.ToString().ToLowerInvariant()}; a source runs one at a time.",
+                statusCode: StatusCodes.Status409Conflict, title: "Source is running");
+        }
+
+        try
+        {
+            var run = await SourceRuns.QueuePullAsync(catalog, queue, source, time.GetUtcNow().UtcDateTime, cancellationToken);
+            return TypedResults.Accepted($"/api/runs/{run.Id}", new UploadAccepted(run.Id, nameof(RunStatus.Queued)));
+        }
+        catch (SourceRunException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable");
+        }
+    }
+
+    internal static async Task<Results<Ok<SourceTestResponse>, ProblemHttpResult>> TestSourceAsync(
+        HttpRequest request, SourcePayloads payloads, CancellationToken cancellationToken)
+    {
+        var (json, tooLarge) = await SmallBodies.ReadAsync(request, MaxDefinitionBytes, "source definition", "Definition too large", cancellationToken);
+        if (json is null)
+        {
+            return tooLarge!;
+        }
+
+        var definition = SourceDefinition.TryRead(json, out var unreadable);
+        if (definition is null)
+        {
+            return Problems.InvalidSource(unreadable!);
+        }
+
+        // A draft being tested need not be named yet.
+        definition = definition with { Name = string.IsNullOrWhiteSpace(definition.Name) ? "draft" : definition.Name };
+        if (definition.Validate() is { } invalid)
+        {
+            return Problems.InvalidSource(invalid);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var records = await payloads.PreviewAsync(definition, null, cancellationToken);
+            return TypedResults.Ok(new SourceTestResponse(true, null, records, Elapsed(started)));
+        }
+        catch (SourceFetchException e)
+        {
+            return TypedResults.Ok(new SourceTestResponse(false, e.Message, [], Elapsed(started)));
+        }
+    }
+
+    private static long Elapsed(long started) => (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    private static Task<Run?> LastRunAsync(CatalogDbContext catalog, Guid sourceId, CancellationToken cancellationToken) =>
+        catalog.Runs.AsNoTracking().Where(r => r.SourceId == sourceId).OrderByDescending(r => r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
 
     internal static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSourceAsync(
         string name, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
@@ -50,7 +151,9 @@ public static class SourcesApi
         }
 
         var found = await FindAsync(catalog, name, cancellationToken);
-        return found is null ? Problems.SourceNotFound(name) : TypedResults.Ok(SourceResponse.From(found, time.GetUtcNow()));
+        return found is null
+            ? Problems.SourceNotFound(name)
+            : TypedResults.Ok(SourceResponse.From(found, time.GetUtcNow(), await LastRunAsync(catalog, found.Id, cancellationToken)));
     }
 
     internal static async Task<Results<Created<SourceResponse>, ProblemHttpResult>> CreateSourceAsync(

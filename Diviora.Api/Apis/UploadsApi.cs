@@ -196,7 +196,7 @@ public static class UploadsApi
             return Problems.BadRequest("Empty file", $"The file '{fileName}' is empty.");
         }
 
-        var dataset = await FindOrCreateDatasetAsync(catalog, datasetName, time, cancellationToken);
+        var dataset = await Dataset.FindOrCreateAsync(catalog, datasetName, time.GetUtcNow().UtcDateTime, cancellationToken);
         var run = new Run
         {
             Id = runId,
@@ -251,29 +251,5 @@ public static class UploadsApi
             Sheet = query["sheet"].FirstOrDefault(),
         };
         return options.Validate();
-    }
-
-    private static async Task<Dataset> FindOrCreateDatasetAsync(
-        CatalogDbContext catalog, string name, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var normalized = name.ToLowerInvariant();
-        if (await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized, cancellationToken) is { } existing)
-        {
-            return existing;
-        }
-
-        var dataset = Dataset.Create(name, time.GetUtcNow().UtcDateTime);
-        catalog.Datasets.Add(dataset);
-        try
-        {
-            await catalog.SaveChangesAsync(cancellationToken);
-            return dataset;
-        }
-        catch (DbUpdateException)
-        {
-            // Another upload created it a moment ago.
-            catalog.Entry(dataset).State = EntityState.Detached;
-            return await catalog.Datasets.SingleAsync(d => d.NormalizedName == normalized, cancellationToken);
-        }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Diviora.Core.Catalog;
 
 /// <summary>A named, typed table of rows that runs load into.</summary>
@@ -32,6 +34,30 @@ public sealed class Dataset
         TableName = DatasetName.TableNameFor(name),
         CreatedAt = createdAt,
     };
+
+    /// <summary>The dataset named <paramref name="name"/> (ignoring case), created empty when there is none.</summary>
+    public static async Task<Dataset> FindOrCreateAsync(CatalogDbContext catalog, string name, DateTime now, CancellationToken cancellationToken)
+    {
+        var normalized = name.ToLowerInvariant();
+        if (await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var dataset = Create(name, now);
+        catalog.Datasets.Add(dataset);
+        try
+        {
+            await catalog.SaveChangesAsync(cancellationToken);
+            return dataset;
+        }
+        catch (DbUpdateException)
+        {
+            // Another run created it a moment ago.
+            catalog.Entry(dataset).State = EntityState.Detached;
+            return await catalog.Datasets.SingleAsync(d => d.NormalizedName == normalized, cancellationToken);
+        }
+    }
 
     /// <summary>Columns in file order; empty until the first successful run gives the dataset a schema.</summary>
     public List<DatasetColumn> Columns { get; set; } = [];

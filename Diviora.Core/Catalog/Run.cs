@@ -49,6 +49,24 @@ public sealed class Run
     /// <summary>How many times a worker has started this run.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>The source that started this run; null for an upload. Kept when the source is deleted.</summary>
+    public Guid? SourceId { get; set; }
+
+    /// <summary>The source's name when the run was started; every row the run loads records it as <c>_source</c>.</summary>
+    public string? SourceName { get; set; }
+
+    /// <summary>The source's mapping when the run was started, as JSON, so a replay maps the payload the same way.</summary>
+    public string? Mapping { get; set; }
+
+    /// <summary>
+    /// For an incremental source: the highest cursor value the fetch saw. It becomes the source's cursor only when
+    /// this run succeeds.
+    /// </summary>
+    public string? Cursor { get; set; }
+
+    /// <summary>Milliseconds a source run spent fetching its payload into Blob Storage; null until fetched, and for uploads.</summary>
+    public long? FetchMilliseconds { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? StartedAt { get; set; }

@@ -44,4 +44,10 @@ public sealed class Source
 
     /// <summary>When the source last started a run (UTC); null before the first.</summary>
     public DateTime? LastRunAt { get; set; }
+
+    /// <summary>
+    /// The incremental cursor: the highest value the last successful run saw, which the next run starts after; null
+    /// before the first successful incremental run, and for sources that are not incremental.
+    /// </summary>
+    public string? Cursor { get; set; }
 }

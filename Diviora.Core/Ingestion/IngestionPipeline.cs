@@ -8,6 +8,7 @@ using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Ingestion.Schema;
 using Diviora.Core.Ingestion.Validation;
+using Diviora.Core.Sources;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -155,7 +156,7 @@ public sealed partial class IngestionPipeline(
         Run run, FormatOptions options, DatasetSettings settings, Dictionary<string, ColumnRules> compiled, CancellationToken cancellationToken)
     {
         string[] nullTokens = [.. settings.EffectiveNullTokens];
-        var (reader, _) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: false, cancellationToken);
+        var (reader, _) = await OpenAsync(run, options, rowsChecked: false, cancellationToken);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
         var rules = RulesFor(compiled, names);
@@ -192,10 +193,26 @@ public sealed partial class IngestionPipeline(
         {
             columns.Add(new InferredColumn(
                 rules[i]?.RenamedName ?? names[i], inference[i].Result, inference[i].Nullable, inference[i].HasValues,
-                ColumnValues.Parse(rules[i]?.Settings.Type), inference[i].DateOrder, inference[i].DecimalShape));
+                names[i] == SystemColumns.Source ? ColumnType.Text : ColumnValues.Parse(rules[i]?.Settings.Type), inference[i].DateOrder, inference[i].DecimalShape));
         }
 
         return columns;
+    }
+
+    /// <summary>
+    /// Opens the run's payload; a source's run reads it through the source's mapping, which adds the <c>_source</c>
+    /// column.
+    /// </summary>
+    private async Task<(IRecordReader Reader, DetectedFormat Format)> OpenAsync(Run run, FormatOptions options, bool rowsChecked, CancellationToken cancellationToken)
+    {
+        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked, cancellationToken);
+        if (run.SourceName is null)
+        {
+            return (reader, format);
+        }
+
+        var mapping = run.Mapping is null ? null : System.Text.Json.JsonSerializer.Deserialize<SourceMapping>(run.Mapping, SourceDefinition.Json);
+        return (new MappedRecordReader(reader, mapping, run.SourceName), format);
     }
 
     /// <summary>What the second pass staged.</summary>
@@ -221,7 +238,7 @@ public sealed partial class IngestionPipeline(
     {
         string[] nullTokens = [.. settings.EffectiveNullTokens];
         var columns = plan.Columns;
-        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, options, rowsChecked: true, cancellationToken);
+        var (reader, format) = await OpenAsync(run, options, rowsChecked: true, cancellationToken);
         using var _ = reader;
         var target = plan.Targets;
         if (reader.Header.Count != target.Length)
@@ -652,6 +669,13 @@ public sealed partial class IngestionPipeline(
         run.StageMilliseconds = (long)timings.Stage.TotalMilliseconds;
         // The commit itself is not counted: it runs after this value is written.
         run.LoadMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (run.SourceId is { } sourceId && run.Cursor is { } cursor)
+        {
+            // An incremental source moves on only with a run that loaded: a failed run leaves the cursor where it was.
+            await catalog.Sources.Where(s => s.Id == sourceId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Cursor, cursor), cancellationToken);
+        }
+
         await catalog.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diviora.Core.Catalog;
 using Diviora.Core.Messaging;
+using Diviora.Core.Sources;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,8 @@ namespace Diviora.Core.Ingestion;
 /// with the last error and the message is dead-lettered.
 /// </summary>
 public sealed partial class RunProcessor(
-    IWarehouse warehouse, IngestionPipeline pipeline, IOptions<QueueOptions> options, TimeProvider time, ILogger<RunProcessor> logger)
+    IWarehouse warehouse, IngestionPipeline pipeline, IOptions<QueueOptions> options, TimeProvider time, ILogger<RunProcessor> logger,
+    SourcePayloads? payloads = null)
     : IRunMessageHandler
 {
     private const int MaxErrorLength = 4000;
@@ -36,6 +38,15 @@ public sealed partial class RunProcessor(
         var started = Stopwatch.GetTimestamp();
         try
         {
+            // A source's run fetches its payload first; one that found nothing new has nothing to load.
+            if (payloads is not null && !await payloads.EnsureAsync(message.RunId, cancellationToken))
+            {
+                await SucceedEmptyAsync(message.RunId, attempt.Value, cancellationToken);
+                Ended(RunStatus.Succeeded, started);
+                LogNothingFetched(message.RunId);
+                return DeliveryOutcome.Complete;
+            }
+
             var result = await pipeline.LoadAsync(message.RunId, attempt.Value, cancellationToken);
             DivioraTelemetry.RowsLoaded.Add(result.Rows);
             Ended(RunStatus.Succeeded, started);
@@ -90,6 +101,19 @@ public sealed partial class RunProcessor(
             run.StartedAt ??= time.GetUtcNow().UtcDateTime;
             run.Attempts++;
             return run.Attempts;
+        }, cancellationToken);
+
+    private async Task SucceedEmptyAsync(Guid runId, int attempt, CancellationToken cancellationToken) =>
+        await UpdateRunAsync(runId, run =>
+        {
+            if (run.Status != RunStatus.Running || run.Attempts != attempt)
+            {
+                return (int?)null;
+            }
+
+            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Succeeded, null, time.GetUtcNow().UtcDateTime);
+            (run.RowsRead, run.RowsLoaded, run.RowsRejected) = (0, 0, 0);
+            return 0;
         }, cancellationToken);
 
     private async Task FailAsync(Guid runId, string error, CancellationToken cancellationToken, RejectedRows? rejected = null) =>
@@ -166,6 +190,9 @@ public sealed partial class RunProcessor(
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded with {Rows} rows (infer {InferSeconds:0.00} s, read and stage {StageSeconds:0.00} s, append {AppendSeconds:0.00} s)")]
     private partial void LogSucceeded(Guid runId, long rows, double inferSeconds, double stageSeconds, double appendSeconds);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded: its source had no new records")]
+    private partial void LogNothingFetched(Guid runId);
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} failed: {Error}")]
     private partial void LogFailed(Guid runId, string error);

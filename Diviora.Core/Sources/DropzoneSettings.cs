@@ -17,6 +17,7 @@ public sealed record DropzoneSettings
         string.IsNullOrWhiteSpace(Prefix) ? "dropzone.prefix is required: a folder in the incoming container such as 'customers/'."
         : Prefix.StartsWith('/') ? $"dropzone.prefix '{Prefix}' must not start with '/': write 'customers/', not '/customers/'."
         : !Prefix.EndsWith('/') ? $"dropzone.prefix '{Prefix}' must end with '/', so 'customers/' never also takes 'customers-old/'."
+        : Prefix.StartsWith(Storage.IncomingStore.ArchivePrefix, StringComparison.Ordinal) ? $"dropzone.prefix '{Prefix}' is inside '{Storage.IncomingStore.ArchivePrefix}', where taken files are moved: choose another folder."
         : Prefix.Length > MaxPrefixLength ? $"dropzone.prefix is longer than {MaxPrefixLength} characters."
         : Prefix.Split('/').SkipLast(1).Any(part => part is "" or "." or "..") ? $"dropzone.prefix '{Prefix}' has an empty, '.' or '..' folder."
         : null;

@@ -15,6 +15,12 @@ public static class SystemColumns
     /// <summary>When the row was loaded (UTC, ISO 8601).</summary>
     public const string IngestedAt = "_ingested_at";
 
+    /// <summary>
+    /// The source a row came from: an ordinary text column that runs of sources add (uploads leave it empty), kept
+    /// under this very name so filters, exports and source priority can name it.
+    /// </summary>
+    public const string Source = "_source";
+
     /// <summary>The reserved names, for messages.</summary>
     public const string Names = "_row_id, _run_id, _ingested_at";
 

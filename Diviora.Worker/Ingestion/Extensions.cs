@@ -1,4 +1,5 @@
 using Diviora.Core;
+using Diviora.Worker.Sources;
 
 namespace Diviora.Worker.Ingestion;
 
@@ -11,5 +12,7 @@ internal static class Extensions
         builder.AddDivioraCore();
         builder.AddDivioraIngestion();
         builder.Services.AddHostedService<IngestionWorker>();
+        builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
+        builder.Services.AddHostedService<SourcesWorker>();
     }
 }

@@ -16,11 +16,16 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Options).HasMaxLength(2000);
         builder.Property(r => r.Format).HasMaxLength(200);
         builder.Property(r => r.RejectsBlob).HasMaxLength(1024);
+        builder.Property(r => r.SourceName).HasMaxLength(63);
+        builder.Property(r => r.Mapping).HasMaxLength(64 * 1024);
+        builder.Property(r => r.Cursor).HasMaxLength(1000);
         builder.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.CreatedAt);
         builder.HasIndex(r => new { r.DatasetId, r.CreatedAt });
         // The dashboard asks every second for what ended lately, the latest failures and the backlog.
         builder.HasIndex(r => r.FinishedAt);
         builder.HasIndex(r => new { r.Status, r.FinishedAt });
+        // A source's runs: its last run, and whether one is still queued or running.
+        builder.HasIndex(r => new { r.SourceId, r.CreatedAt });
     }
 }

@@ -17,6 +17,7 @@ internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Property(s => s.TimeZone).HasMaxLength(100);
         builder.Property(s => s.Mapping).HasMaxLength(64 * 1024);
         builder.Property(s => s.Settings).HasMaxLength(64 * 1024);
+        builder.Property(s => s.Cursor).HasMaxLength(1000);
         builder.HasIndex(s => s.NormalizedName).IsUnique();
         // The scheduler asks which enabled sources are due.
         builder.HasIndex(s => new { s.Enabled, s.NextRunAt });

@@ -1,5 +1,6 @@
 using System.Text;
 using Diviora.Core.Catalog;
+using Diviora.Core.Warehouse;
 
 namespace Diviora.Core.Ingestion.Schema;
 
@@ -34,7 +35,7 @@ public static class ColumnNaming
         var used = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < columnNames.Count; i++)
         {
-            physical[i] = Unique(Sanitize(columnNames[i]), used);
+            physical[i] = Unique(columnNames[i] == SystemColumns.Source ? SystemColumns.Source : Sanitize(columnNames[i]), used);
         }
 
         return physical;

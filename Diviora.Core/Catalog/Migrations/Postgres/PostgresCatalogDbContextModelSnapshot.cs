@@ -136,12 +136,19 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<int>("DatasetId")
                         .HasColumnType("integer");
 
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<long?>("FetchMilliseconds")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("FileName")
                         .HasMaxLength(1024)
@@ -159,6 +166,10 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
 
                     b.Property<long?>("LoadMilliseconds")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Mapping")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
 
                     b.Property<string>("Options")
                         .HasMaxLength(2000)
@@ -180,6 +191,13 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SourceName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
                     b.Property<long?>("StageMilliseconds")
                         .HasColumnType("bigint");
 
@@ -198,6 +216,8 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
                     b.HasIndex("FinishedAt");
 
                     b.HasIndex("DatasetId", "CreatedAt");
+
+                    b.HasIndex("SourceId", "CreatedAt");
 
                     b.HasIndex("Status", "FinishedAt");
 
@@ -250,6 +270,10 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("DatasetName")
                         .IsRequired()

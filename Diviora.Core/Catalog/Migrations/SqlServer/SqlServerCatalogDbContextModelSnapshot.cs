@@ -136,12 +136,19 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<int>("DatasetId")
                         .HasColumnType("int");
 
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
+
+                    b.Property<long?>("FetchMilliseconds")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("FileName")
                         .HasMaxLength(1024)
@@ -159,6 +166,10 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
 
                     b.Property<long?>("LoadMilliseconds")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Mapping")
+                        .HasMaxLength(65536)
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("Options")
                         .HasMaxLength(2000)
@@ -180,6 +191,13 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("SourceName")
+                        .HasMaxLength(63)
+                        .HasColumnType("nvarchar(63)");
+
                     b.Property<long?>("StageMilliseconds")
                         .HasColumnType("bigint");
 
@@ -198,6 +216,8 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                     b.HasIndex("FinishedAt");
 
                     b.HasIndex("DatasetId", "CreatedAt");
+
+                    b.HasIndex("SourceId", "CreatedAt");
 
                     b.HasIndex("Status", "FinishedAt");
 
@@ -250,6 +270,10 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
 
                     b.Property<string>("DatasetName")
                         .IsRequired()

@@ -127,12 +127,19 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("DatasetId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("FetchMilliseconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FileName")
                         .HasMaxLength(1024)
@@ -150,6 +157,10 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
 
                     b.Property<long?>("LoadMilliseconds")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mapping")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Options")
                         .HasMaxLength(2000)
@@ -171,6 +182,13 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceName")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("StageMilliseconds")
                         .HasColumnType("INTEGER");
 
@@ -189,6 +207,8 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                     b.HasIndex("FinishedAt");
 
                     b.HasIndex("DatasetId", "CreatedAt");
+
+                    b.HasIndex("SourceId", "CreatedAt");
 
                     b.HasIndex("Status", "FinishedAt");
 
@@ -238,6 +258,10 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DatasetName")

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Diviora.Core.Catalog;
+using Diviora.Core.Messaging;
+using Diviora.Core.Storage;
+using Diviora.Core.Warehouse;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Diviora.Core.Sources.Dropzone;
+
+/// <summary>
+/// Takes files dropped into the <c>incoming</c> container under a drop-zone source's prefix: each version of a file
+/// becomes exactly one run, even across worker restarts and with several workers scanning.
+/// </summary>
+/// <remarks>
+/// The receipt is the run itself: its id is derived from the source, the blob name and the blob's ETag, so a file seen
+/// again (a scan after a crash, a second worker) finds its run instead of starting another. A file is copied unchanged
+/// to the raw container, its run queued, and only then moved to <c>archive/</c>; a crash between the steps is finished by
+/// the next scan: the copy is redone, a run left Queued is queued again (a run processes once whatever the number of
+/// its messages), and the file is archived.
+/// </remarks>
+public sealed partial class DropzoneIntake(
+    IWarehouse warehouse, IncomingStore incoming, RawStore raw, IIngestionQueue queue, TimeProvider time, ILogger<DropzoneIntake> logger)
+{
+    /// <summary>Takes every file now under the prefix of each enabled drop-zone source; returns how many runs were started.</summary>
+    public async Task<int> ScanAsync(CancellationToken cancellationToken)
+    {
+        List<Source> sources;
+        await using (var catalog = warehouse.CreateCatalog())
+        {
+            sources = await catalog.Sources.AsNoTracking().Where(s => s.Kind == "dropzone" && s.Enabled).ToListAsync(cancellationToken);
+        }
+
+        var started = 0;
+        foreach (var source in sources)
+        {
+            var prefix = SourceDefinition.From(source).Dropzone?.Prefix;
+            if (prefix is null)
+            {
+                continue;
+            }
+
+            await foreach (var blob in incoming.ListAsync(prefix, cancellationToken))
+            {
+                try
+                {
+                    started += await ReceiveAsync(source, blob, cancellationToken) ? 1 : 0;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One unreadable file must not hold up the others; the next scan tries it again.
+                    LogReceiveFailed(e, blob.Name, source.Name);
+                }
+            }
+        }
+
+        return started;
+    }
+
+    /// <summary>Takes one version of one file for <paramref name="source"/>; true when this call started its run.</summary>
+    public async Task<bool> ReceiveAsync(Source source, IncomingBlob blob, CancellationToken cancellationToken)
+    {
+        var runId = RunIdFor(source.Id, blob);
+        await using var catalog = warehouse.CreateCatalog();
+        var existing = await catalog.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var startedHere = false;
+        if (existing is null)
+        {
+            var copying = Stopwatch.GetTimestamp();
+            var blobName = RawStore.BlobNameFor(source.DatasetName, runId, Path.GetFileName(blob.Name));
+            await raw.DeleteIfExistsAsync(blobName, cancellationToken);
+            await using (var content = await incoming.OpenReadAsync(blob, cancellationToken))
+            {
+                await raw.UploadAsync(blobName, content, null, cancellationToken);
+            }
+
+            var run = new Run
+            {
+                Id = runId,
+                BlobName = blobName,
+                FileName = blob.Name,
+                SizeBytes = blob.Size,
+                FetchMilliseconds = Math.Max(1, (long)Stopwatch.GetElapsedTime(copying).TotalMilliseconds),
+            };
+            try
+            {
+                await SourceRuns.QueueAsync(catalog, queue, source, run, time.GetUtcNow().UtcDateTime, cancellationToken);
+                startedHere = true;
+                LogReceived(blob.Name, source.Name, runId);
+            }
+            catch (DbUpdateException)
+            {
+                // Another worker took the same version a moment ago.
+                return false;
+            }
+        }
+        else if (existing.Status == RunStatus.Queued && await incoming.IsPresentAsync(blob, cancellationToken))
+        {
+            // Queued but never archived: the last taker may have stopped before its message was sent.
+            await queue.SendAsync(RunMessage.For(runId), cancellationToken);
+            LogRequeued(blob.Name, runId);
+        }
+
+        await incoming.ArchiveAsync(blob, cancellationToken);
+        return startedHere;
+    }
+
+    /// <summary>The run of one version of one file: the same for every scan and every worker.</summary>
+    public static Guid RunIdFor(Guid sourceId, IncomingBlob blob)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceId:N}\n{blob.Name}\n{blob.ETag}"));
+        // An RFC 9562 version 8 (custom) UUID.
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Drop zone: '{Blob}' of source {Source} became run {RunId}")]
+    private partial void LogReceived(string blob, string source, Guid runId);
+
+    [LoggerMessage(LogLevel.Warning, "Drop zone: run {RunId} of '{Blob}' was still queued; queued it again")]
+    private partial void LogRequeued(string blob, Guid runId);
+
+    [LoggerMessage(LogLevel.Warning, "Drop zone: '{Blob}' of source {Source} could not be taken; the next scan tries again")]
+    private partial void LogReceiveFailed(Exception exception, string blob, string source);
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Diviora.Core.Ingestion.Readers;
+using Diviora.Core.Warehouse;
+
+namespace Diviora.Core.Sources;
+
+/// <summary>
+/// A source run's records as the dataset sees them: fields renamed by the source's mapping, its constants added, and
+/// <c>_source</c> set to the source's name, in that order after the payload's own fields. A constant replaces a
+/// payload field of the same name; a payload field that is itself called <c>_source</c> is kept as
+/// <c>_source_payload</c>, so the column always says which Diviora source loaded the row.
+/// </summary>
+public sealed class MappedRecordReader : IRecordReader
+{
+    /// <summary>The name a payload's own <c>_source</c> field is kept under.</summary>
+    public const string PayloadSourceField = "_source_payload";
+
+    private readonly IRecordReader _inner;
+
+    /// <summary>Per output column: the payload field it reads (0 or more), or <c>-1 - k</c> for constant k.</summary>
+    private readonly int[] _fields;
+
+    private readonly string?[] _constants;
+
+    public MappedRecordReader(IRecordReader inner, SourceMapping? mapping, string sourceName)
+    {
+        _inner = inner;
+        var renames = mapping?.Columns ?? new Dictionary<string, string>();
+        var constants = new List<(string Name, string? Value)>();
+        foreach (var (name, value) in mapping?.Constants ?? new Dictionary<string, JsonElement>())
+        {
+            constants.Add((name, Text(value)));
+        }
+
+        constants.Add((SystemColumns.Source, sourceName));
+        var constantNames = constants.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var header = new List<string>();
+        var fields = new List<int>();
+        for (var i = 0; i < inner.Header.Count; i++)
+        {
+            var name = renames.TryGetValue(inner.Header[i], out var renamed) ? renamed : inner.Header[i];
+            if (name == SystemColumns.Source)
+            {
+                name = PayloadSourceField;
+            }
+
+            if (constantNames.Contains(name))
+            {
+                continue;
+            }
+
+            header.Add(name);
+            fields.Add(i);
+        }
+
+        for (var k = 0; k < constants.Count; k++)
+        {
+            header.Add(constants[k].Name);
+            fields.Add(-1 - k);
+        }
+
+        Header = header;
+        _fields = [.. fields];
+        _constants = [.. constants.Select(c => c.Value)];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Header { get; }
+
+    /// <inheritdoc />
+    public long RowNumber => _inner.RowNumber;
+
+    /// <inheritdoc />
+    public string Location => _inner.Location;
+
+    /// <inheritdoc />
+    public bool Read() => _inner.Read();
+
+    /// <inheritdoc />
+    public ReadOnlySpan<char> this[int column]
+    {
+        get
+        {
+            var field = _fields[column];
+            return field >= 0 ? _inner[field] : _constants[-1 - field];
+        }
+    }
+
+    /// <inheritdoc />
+    public bool IsNull(int column)
+    {
+        var field = _fields[column];
+        return field >= 0 ? _inner.IsNull(field) : _constants[-1 - field] is null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _inner.Dispose();
+
+    /// <summary>A constant as a field's text: strings as they are, numbers as written, booleans as true/false; null stays null.</summary>
+    private static string? Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => value.GetRawText(),
+    };
+}

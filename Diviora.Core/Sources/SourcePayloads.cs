@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion;
+using Diviora.Core.Secrets;
+using Diviora.Core.Sources.Rest;
+using Diviora.Core.Storage;
+using Diviora.Core.Warehouse;
+using Microsoft.EntityFrameworkCore;
+
+namespace Diviora.Core.Sources;
+
+/// <summary>
+/// The fetch stage of a source's run: pulls a REST or database source's records as JSON Lines into the run's raw blob,
+/// before the run is read like any upload. A fetched payload is kept, so a retried or replayed run reads the same
+/// records and never fetches twice. Also answers <c>Test connection</c> with a source's first records.
+/// </summary>
+/// <param name="warehouse">The catalog: runs and their sources.</param>
+/// <param name="raw">Where fetched payloads are stored.</param>
+/// <param name="incoming">The drop zone, for a drop-zone source's preview.</param>
+/// <param name="rest">Fetches runs' pages, retrying as a scheduled pull should.</param>
+/// <param name="preview">Fetches a preview: it gives up sooner, since a person is waiting.</param>
+public sealed class SourcePayloads(IWarehouse warehouse, RawStore raw, IncomingStore incoming, RestFetcher rest, RestFetcher preview)
+{
+    /// <summary>The most records a preview shows.</summary>
+    public const int MaxPreviewRecords = 20;
+
+    /// <summary>
+    /// Makes sure run <paramref name="runId"/> has its payload: fetches it when the run is a REST or database source's and
+    /// has not fetched yet. Returns false when the fetch found no record: the run then has nothing to read.
+    /// </summary>
+    /// <exception cref="IngestionDataException">The fetch failed for good (its message says why), or the source is gone.</exception>
+    public async Task<bool> EnsureAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenAsync(cancellationToken);
+        await using var catalog = warehouse.CatalogOn(connection);
+        var run = await catalog.Runs.SingleAsync(r => r.Id == runId, cancellationToken);
+        if (run.SourceId is not { } sourceId)
+        {
+            return true;
+        }
+
+        if (run.FetchMilliseconds is not null)
+        {
+            return run.SizeBytes > 0;
+        }
+
+        var source = await catalog.Sources.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sourceId, cancellationToken)
+            ?? throw new IngestionDataException($"Source '{run.SourceName}' was deleted before its run could fetch.");
+        var definition = SourceDefinition.From(source);
+        var started = Stopwatch.GetTimestamp();
+        var path = Path.Combine(Path.GetTempPath(), $"diviora-fetch-{runId:N}.jsonl");
+        try
+        {
+            (long Records, string? Cursor) fetched;
+            await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                try
+                {
+                    fetched = await FetchAsync(rest, definition, source.Cursor, file, maxRecords: null, cancellationToken);
+                }
+                catch (SourceFetchException e)
+                {
+                    // The fetchers retry what can be retried; what reaches here fails the run with its reason.
+                    throw new IngestionDataException(e.Message, e);
+                }
+
+                run.SizeBytes = file.Length;
+                if (fetched.Records > 0)
+                {
+                    file.Position = 0;
+                    // A failed earlier attempt may have stored part of a payload: this fetch replaces it.
+                    await raw.DeleteIfExistsAsync(run.BlobName, cancellationToken);
+                    await raw.UploadAsync(run.BlobName, file, "application/jsonl", cancellationToken);
+                }
+            }
+
+            run.Cursor = fetched.Cursor;
+            run.FetchMilliseconds = Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await catalog.SaveChangesAsync(cancellationToken);
+            return fetched.Records > 0;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// The first records of <paramref name="definition"/> (a valid REST or database definition, or a drop zone's files),
+    /// fetched as a run would, at most <see cref="MaxPreviewRecords"/>: one page of a REST source, some rows of a query.
+    /// Nothing is stored.
+    /// </summary>
+    /// <exception cref="SourceFetchException">The source could not be reached or read; the message says why.</exception>
+    public async Task<IReadOnlyList<JsonObject>> PreviewAsync(SourceDefinition definition, string? cursor, CancellationToken cancellationToken)
+    {
+        using var buffer = new PreviewStream(MaxPreviewRecords);
+        try
+        {
+            await FetchAsync(preview, definition, cursor, buffer, MaxPreviewRecords, cancellationToken);
+        }
+        catch (PreviewStream.FullException)
+        {
+            // One page was enough.
+        }
+
+        return buffer.Records();
+    }
+
+    private async Task<(long Records, string? Cursor)> FetchAsync(
+        RestFetcher restFetcher, SourceDefinition definition, string? cursor, Stream output, int? maxRecords, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (definition.Kind)
+            {
+                case "rest":
+                    var page = await restFetcher.FetchAsync(definition.Rest!, cursor, output, cancellationToken);
+                    return (page.Records, page.NewCursor);
+                case "database":
+                    throw new SourceFetchException("Database sources cannot be fetched yet.");
+                case "dropzone":
+                    return await ListDropzoneAsync(definition.Dropzone!, output, maxRecords ?? int.MaxValue, cancellationToken);
+                default:
+                    throw new SourceFetchException($"Source kind '{definition.Kind}' cannot be fetched.");
+            }
+        }
+        catch (Exception e) when (e is RestFetchException or SecretException or SourceFetchException)
+        {
+            throw new SourceFetchException($"Fetching source '{definition.Name}' failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A drop zone's files waiting to be taken, one record each (<c>name</c>, <c>size</c>, <c>lastModified</c>).</summary>
+    private async Task<(long Records, string? Cursor)> ListDropzoneAsync(DropzoneSettings settings, Stream output, int max, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var blob in incoming.ListAsync(settings.Prefix!, cancellationToken))
+        {
+            var line = new JsonObject { ["name"] = blob.Name, ["size"] = blob.Size, ["lastModified"] = blob.LastModified };
+            await output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line.ToJsonString() + "\n"), cancellationToken);
+            if (++count == max)
+            {
+                break;
+            }
+        }
+
+        return (count, null);
+    }
+
+    /// <summary>Keeps what a fetcher writes until it holds enough records; the write after that ends the fetch.</summary>
+    private sealed class PreviewStream(int max) : MemoryStream
+    {
+        private int _lines;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_lines >= max)
+            {
+                throw new FullException();
+            }
+
+            _lines += buffer.Span.Count((byte)'\n');
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public List<JsonObject> Records()
+        {
+            var records = new List<JsonObject>();
+            using var reader = new StreamReader(new MemoryStream(GetBuffer(), 0, (int)Length));
+            while (records.Count < max && reader.ReadLine() is { } line)
+            {
+                if (line.Length > 0 && JsonNode.Parse(line) is JsonObject record)
+                {
+                    records.Add(record);
+                }
+            }
+
+            return records;
+        }
+
+        public sealed class FullException : Exception;
+    }
+}
+
+/// <summary>A source could not be fetched: the message names the source and what went wrong, never a secret.</summary>
+public sealed class SourceFetchException(string message, Exception? inner = null) : Exception(message, inner);
