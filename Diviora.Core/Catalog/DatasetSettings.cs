@@ -32,6 +32,17 @@ public sealed record DatasetSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Key { get; init; }
 
+    /// <summary>
+    /// For <c>upsert</c> datasets fed by several sources: source names, most trusted first. A row whose key is already
+    /// loaded is replaced only by a row from the same source or one listed earlier; a source not listed (and an
+    /// upload) ranks after every listed one. Without it the most recent write wins.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? SourcePriority { get; init; }
+
+    /// <summary>The most sources a priority may list.</summary>
+    public const int MaxSourcePriority = 32;
+
     /// <summary><c>reject</c> keeps going and lists the row; <c>fail</c> fails the run at the first invalid row.</summary>
     public string OnInvalidRow { get; init; } = "reject";
 
@@ -117,6 +128,20 @@ public sealed record DatasetSettings
         if (Key is { Count: > 0 } && (Key.Any(string.IsNullOrEmpty) || Key.Distinct(StringComparer.Ordinal).Count() != Key.Count))
         {
             return "key must list distinct column names.";
+        }
+
+        if (SourcePriority is { } priority)
+        {
+            if (!IsUpsert)
+            {
+                return "sourcePriority applies to mode 'upsert' only: it decides which source's row a key keeps.";
+            }
+
+            if (priority.Count > MaxSourcePriority || priority.Any(p => !DatasetName.IsValid(p))
+                || priority.Distinct(StringComparer.OrdinalIgnoreCase).Count() != priority.Count)
+            {
+                return $"sourcePriority must list at most {MaxSourcePriority} distinct source names, each {DatasetName.Rule}.";
+            }
         }
 
         if (OnInvalidRow is not ("reject" or "fail"))

@@ -526,9 +526,17 @@ public sealed partial class IngestionPipeline(
         {
             // Run id and load time are the same for every row: constants of the append, not columns of the staging table.
             append.Transaction = transaction;
+            // A source priority needs the rows' sources: a dataset only uploads have fed has none to rank.
+            var ranks = settings.IsUpsert && settings.SourcePriority is { Count: > 0 } priority
+                && plan.Columns.Any(c => c.PhysicalName == SystemColumns.Source) ? priority : [];
             append.CommandText = settings.IsUpsert
-                ? dialect.UpsertFromStaging(staging, dataset.TableName, plan.Columns, key)
+                ? dialect.UpsertFromStaging(staging, dataset.TableName, plan.Columns, key, ranks.Count)
                 : dialect.AppendFromStaging(staging, dataset.TableName, plan.Columns);
+            for (var i = 0; i < ranks.Count; i++)
+            {
+                append.AddParameter(SourceRank.Parameter(i), ranks[i].ToLowerInvariant());
+            }
+
             append.AddParameter("@run", runId.ToString());
             append.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
             await append.ExecuteNonQueryAsync(cancellationToken);

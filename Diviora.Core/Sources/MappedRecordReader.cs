@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diviora.Core.Ingestion;
 using Diviora.Core.Ingestion.Readers;
 using Diviora.Core.Warehouse;
 
@@ -7,14 +8,11 @@ namespace Diviora.Core.Sources;
 /// <summary>
 /// A source run's records as the dataset sees them: fields renamed by the source's mapping, its constants added, and
 /// <c>_source</c> set to the source's name, in that order after the payload's own fields. A constant replaces a
-/// payload field of the same name; a payload field that is itself called <c>_source</c> is kept as
-/// <c>_source_payload</c>, so the column always says which Diviora source loaded the row.
+/// payload field of the same name. A payload field that is itself called <c>_source</c> must be renamed by the mapping:
+/// the column always says which Diviora source loaded the row.
 /// </summary>
 public sealed class MappedRecordReader : IRecordReader
 {
-    /// <summary>The name a payload's own <c>_source</c> field is kept under.</summary>
-    public const string PayloadSourceField = "_source_payload";
-
     private readonly IRecordReader _inner;
 
     /// <summary>Per output column: the payload field it reads (0 or more), or <c>-1 - k</c> for constant k.</summary>
@@ -22,6 +20,7 @@ public sealed class MappedRecordReader : IRecordReader
 
     private readonly string?[] _constants;
 
+    /// <exception cref="IngestionDataException">A payload field would be called <c>_source</c>.</exception>
     public MappedRecordReader(IRecordReader inner, SourceMapping? mapping, string sourceName)
     {
         _inner = inner;
@@ -41,7 +40,9 @@ public sealed class MappedRecordReader : IRecordReader
             var name = renames.TryGetValue(inner.Header[i], out var renamed) ? renamed : inner.Header[i];
             if (name == SystemColumns.Source)
             {
-                name = PayloadSourceField;
+                throw new IngestionDataException(
+                    $"The payload has a field '{inner.Header[i]}', which would take the name of Diviora's own '{SystemColumns.Source}' column. " +
+                    $"Rename it in the source's mapping: {{\"columns\": {{\"{inner.Header[i]}\": \"origin\"}}}}.");
             }
 
             if (constantNames.Contains(name))

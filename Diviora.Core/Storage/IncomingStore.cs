@@ -54,7 +54,8 @@ public sealed class IncomingStore(BlobServiceClient blobs)
         try
         {
             var properties = await _container.GetBlobClient(blob.Name).GetPropertiesAsync(cancellationToken: cancellationToken);
-            return properties.Value.ETag.ToString() == blob.ETag;
+            // Listings and property reads may quote the same ETag differently.
+            return properties.Value.ETag.ToString().Trim('"') == blob.ETag.Trim('"');
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

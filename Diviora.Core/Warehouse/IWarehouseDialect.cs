@@ -36,9 +36,12 @@ public interface IWarehouseDialect
 
     /// <summary>
     /// Merges the staged rows into the dataset table on the key: for a key staged more than once the last staged row
-    /// wins; a key already in the table has its row updated, with <c>@run</c> and <c>@at</c>.
+    /// wins; a key already in the table has its row updated, with <c>@run</c> and <c>@at</c>. With
+    /// <paramref name="sourceRanks"/> above 0 the columns include <c>_source</c>, the statement takes the priority's
+    /// source names (lower case, most trusted first) as <c>@rank0</c> ... and a row is updated only from a source
+    /// ranked the same or higher (see <see cref="SourceRank"/>).
     /// </summary>
-    string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key);
+    string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key, int sourceRanks = 0);
 
     /// <summary>
     /// Selects the staged rows (row id, payload row number, key values) whose key an earlier staged row or a row

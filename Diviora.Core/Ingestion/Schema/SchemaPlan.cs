@@ -33,7 +33,8 @@ public sealed class SchemaPlan
         var fileNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in fileColumns)
         {
-            if (Warehouse.SystemColumns.IsReserved(file.Name))
+            // _source is the one reserved name a payload may carry: a source's run adds it to every row.
+            if (Warehouse.SystemColumns.IsReserved(file.Name) && file.Name != Warehouse.SystemColumns.Source)
             {
                 throw new IngestionDataException(
                     $"The file has a column named '{file.Name}', but names starting with '_' are Diviora's own ({Warehouse.SystemColumns.Names}). " +

@@ -70,10 +70,14 @@ public sealed partial class DropzoneIntake(
         {
             var copying = Stopwatch.GetTimestamp();
             var blobName = RawStore.BlobNameFor(source.DatasetName, runId, Path.GetFileName(blob.Name));
-            await raw.DeleteIfExistsAsync(blobName, cancellationToken);
-            await using (var content = await incoming.OpenReadAsync(blob, cancellationToken))
+            try
             {
+                await using var content = await incoming.OpenReadAsync(blob, cancellationToken);
                 await raw.UploadAsync(blobName, content, null, cancellationToken);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 409)
+            {
+                // Stored already by an earlier attempt or another worker: the same version of the same file.
             }
 
             var run = new Run
@@ -110,7 +114,7 @@ public sealed partial class DropzoneIntake(
     /// <summary>The run of one version of one file: the same for every scan and every worker.</summary>
     public static Guid RunIdFor(Guid sourceId, IncomingBlob blob)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceId:N}\n{blob.Name}\n{blob.ETag}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceId:N}\n{blob.Name}\n{blob.ETag.Trim('"')}"));
         // An RFC 9562 version 8 (custom) UUID.
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);

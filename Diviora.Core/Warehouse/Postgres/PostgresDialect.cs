@@ -82,7 +82,7 @@ public sealed class PostgresDialect : TypedDialect, IWarehouseDialect
         $"CREATE UNIQUE INDEX IF NOT EXISTS {Quote(SqlIdentifier.Checked(table + "__key"))} ON {Quote(table)} ({Names(key)})";
 
     /// <inheritdoc />
-    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key)
+    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key, int sourceRanks = 0)
     {
         var updates = string.Join(", ", columns.Where(c => !key.Contains(c)).Select(c => $"{Quote(c.PhysicalName)} = EXCLUDED.{Quote(c.PhysicalName)}")
             .Append($"{Quote(SystemColumns.RunId)} = EXCLUDED.{Quote(SystemColumns.RunId)}")
@@ -90,7 +90,8 @@ public sealed class PostgresDialect : TypedDialect, IWarehouseDialect
         return $"INSERT INTO {Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}{Names(columns, leadingComma: true)}) " +
             $"SELECT @run, CAST(@at AS timestamptz){Staged(columns, leadingComma: true)} FROM {Quote(staging)} s " +
             $"WHERE s.{Quote(SystemColumns.RowId)} IN (SELECT MAX(s.{Quote(SystemColumns.RowId)}) FROM {Quote(staging)} s GROUP BY {Staged(key)}) " +
-            $"ORDER BY s.{Quote(SystemColumns.RowId)} ON CONFLICT ({Names(key)}) DO UPDATE SET {updates}";
+            $"ORDER BY s.{Quote(SystemColumns.RowId)} ON CONFLICT ({Names(key)}) DO UPDATE SET {updates}" +
+            (sourceRanks > 0 ? $" WHERE {SourceRank.Allows($"EXCLUDED.{Quote(SystemColumns.Source)}", $"{Quote(table)}.{Quote(SystemColumns.Source)}", sourceRanks)}" : "");
     }
 
     /// <inheritdoc />

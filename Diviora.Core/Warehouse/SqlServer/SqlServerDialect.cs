@@ -103,7 +103,7 @@ public sealed class SqlServerDialect : TypedDialect, IWarehouseDialect
     /// does not promise that a MERGE hands out identity values in the source's order, so the row ids of new keys
     /// follow the plan's order, which is not always staging order.
     /// </remarks>
-    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key)
+    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key, int sourceRanks = 0)
     {
         var ranked = string.Concat(columns.Select(c => $"{Staged(c)} AS {Quote(c.PhysicalName)}, "));
         var source = $"SELECT {Names(columns)} FROM (SELECT {ranked}ROW_NUMBER() OVER (PARTITION BY {Staged(key)} " +
@@ -111,7 +111,7 @@ public sealed class SqlServerDialect : TypedDialect, IWarehouseDialect
         var updates = string.Concat(columns.Where(c => !key.Contains(c)).Select(c => $"{Quote(c.PhysicalName)} = s.{Quote(c.PhysicalName)}, "));
         return $"MERGE INTO {Table(table)} WITH (HOLDLOCK) AS t USING ({source}) AS s " +
             $"ON {string.Join(" AND ", key.Select(k => $"t.{Quote(k.PhysicalName)} = s.{Quote(k.PhysicalName)}"))} " +
-            $"WHEN MATCHED THEN UPDATE SET {updates}{Quote(SystemColumns.RunId)} = @run, {Quote(SystemColumns.IngestedAt)} = {At} " +
+            $"WHEN MATCHED{(sourceRanks > 0 ? " AND " + SourceRank.Allows($"s.{Quote(SystemColumns.Source)}", $"t.{Quote(SystemColumns.Source)}", sourceRanks) : "")} THEN UPDATE SET {updates}{Quote(SystemColumns.RunId)} = @run, {Quote(SystemColumns.IngestedAt)} = {At} " +
             $"WHEN NOT MATCHED THEN INSERT ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}{Names(columns, leadingComma: true)}) " +
             $"VALUES (@run, {At}{string.Concat(columns.Select(c => $", s.{Quote(c.PhysicalName)}"))});";
     }

@@ -82,7 +82,7 @@ public sealed class SqliteDialect : IWarehouseDialect
         $"CREATE UNIQUE INDEX IF NOT EXISTS main.{Quote(SqlIdentifier.Checked(table + "__key"))} ON {Quote(table)} ({Names(key)})";
 
     /// <inheritdoc />
-    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key)
+    public string UpsertFromStaging(string staging, string table, IReadOnlyList<DatasetColumn> columns, IReadOnlyList<DatasetColumn> key, int sourceRanks = 0)
     {
         var names = Names(columns);
         var keyNames = Names(key);
@@ -93,7 +93,8 @@ public sealed class SqliteDialect : IWarehouseDialect
         return $"INSERT INTO main.{Quote(table)} ({Quote(SystemColumns.RunId)}, {Quote(SystemColumns.IngestedAt)}, {names}) " +
             $"SELECT @run, @at, {names} FROM temp.{Quote(staging)} " +
             $"WHERE {Quote(SystemColumns.RowId)} IN (SELECT MAX({Quote(SystemColumns.RowId)}) FROM temp.{Quote(staging)} GROUP BY {keyNames}) " +
-            $"ORDER BY {Quote(SystemColumns.RowId)} ON CONFLICT ({keyNames}) DO UPDATE SET {updates}";
+            $"ORDER BY {Quote(SystemColumns.RowId)} ON CONFLICT ({keyNames}) DO UPDATE SET {updates}" +
+            (sourceRanks > 0 ? $" WHERE {SourceRank.Allows($"excluded.{Quote(SystemColumns.Source)}", $"{Quote(table)}.{Quote(SystemColumns.Source)}", sourceRanks)}" : "");
     }
 
     /// <inheritdoc />

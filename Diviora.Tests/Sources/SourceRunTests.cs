@@ -1,0 +1,502 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Diviora.Core.Catalog;
+using Diviora.Core.Messaging;
+using Diviora.Core.Query;
+using Diviora.Core.Secrets;
+using Diviora.Core.Sources;
+using Diviora.Core.Sources.Dropzone;
+using Diviora.Core.Storage;
+using Diviora.Core.Warehouse;
+using Diviora.Tests.Engine;
+using Diviora.Tests.Warehouse;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Diviora.Tests.Sources;
+
+/// <summary>
+/// Runs of sources through the engine as the Worker wires it, on Azurite and on SQLite and PostgreSQL: a REST API that
+/// pages, rate-limits and fails now and then; incremental runs; schedules on a fake clock; files dropped into the
+/// drop zone; and one dataset fed by two sources with and without a source priority.
+/// </summary>
+[Collection(WarehouseCollection.Name)]
+public sealed class SourceRunTests(WarehouseFixture fixture)
+{
+    private const string Token = "Bearer crm-7f3a-secret-value";
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_rest_source_loads_every_record_once_mapped_and_then_only_what_changed(string kind)
+    {
+        await using var engine = await fixture.EngineAsync(kind);
+        await using var crm = await CrmServer.StartAsync(120);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
+        await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"]}""");
+        var source = await SaveAsync(engine, CrmSource("crm", crm));
+
+        var first = await RunAsync(engine, source);
+
+        Assert.Equal((RunStatus.Succeeded, 120L, (string?)null), (first.Status, first.RowsLoaded, first.Error));
+        Assert.Equal("crm", first.SourceName);
+        Assert.NotNull(first.FetchMilliseconds);
+        Assert.Equal(["500", "429"], crm.Failures);
+        var dataset = await engine.DatasetAsync("customers");
+        Assert.Equal(["id", "email", "updated_at", "region", "_source"], dataset.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
+        Assert.Equal("_source", dataset.Columns.Single(c => c.Name == "_source").PhysicalName);
+        var rows = await RowsAsync(engine, "customers");
+        Assert.Equal(Enumerable.Range(1, 120), rows.Select(r => r["id"]!.GetValue<int>()));
+        Assert.All(rows, r => Assert.Equal(("EU", "crm"), (r["region"]!.GetValue<string>(), r["_source"]!.GetValue<string>())));
+        Assert.Equal("c1@example.com", rows[0]["email"]!.GetValue<string>());
+        Assert.Equal(CrmServer.Stamp(120), (await SourceAsync(engine, source.Id)).Cursor);
+        // The payload stays in Blob Storage, so the run can be replayed.
+        Assert.Contains("\"cust_id\":120", await RawTextAsync(engine, first), StringComparison.Ordinal);
+
+        crm.Touch(5, 6, 7);
+        crm.Add(2);
+        crm.Requests.Clear();
+        var second = await RunAsync(engine, source);
+
+        Assert.Equal((RunStatus.Succeeded, 5L), (second.Status, second.RowsLoaded));
+        Assert.All(crm.Requests, r => Assert.Contains("updated_since=" + Uri.EscapeDataString(CrmServer.Stamp(120)), r, StringComparison.Ordinal));
+        Assert.Equal(122, (await engine.DatasetAsync("customers")).RowCount);
+        Assert.Equal("c5-new@example.com", (await RowsAsync(engine, "customers"))[4]["email"]!.GetValue<string>());
+        Assert.Equal(CrmServer.Stamp(125), (await SourceAsync(engine, source.Id)).Cursor);
+
+        var third = await RunAsync(engine, source);
+        Assert.Equal((RunStatus.Succeeded, 0L, 0L), (third.Status, third.RowsRead, third.RowsLoaded));
+        Assert.Equal(CrmServer.Stamp(125), (await SourceAsync(engine, source.Id)).Cursor);
+    }
+
+    [Fact]
+    public async Task A_failed_fetch_or_load_fails_the_run_clearly_and_leaves_the_cursor_where_it_was()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        await using var crm = await CrmServer.StartAsync(10);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
+        await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"],"onInvalidRow":"fail","columns":[{"name":"email","pattern":"^\\S+@\\S+$"}]}""");
+        var source = await SaveAsync(engine, CrmSource("crm", crm));
+        Assert.Equal(RunStatus.Succeeded, (await RunAsync(engine, source)).Status);
+        var cursor = (await SourceAsync(engine, source.Id)).Cursor;
+
+        crm.Gone = true;
+        var gone = await RunAsync(engine, source);
+        Assert.Equal(RunStatus.Failed, gone.Status);
+        Assert.StartsWith("Fetching source 'crm' failed:", gone.Error, StringComparison.Ordinal);
+        Assert.Contains("404", gone.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("7f3a", gone.Error, StringComparison.Ordinal);
+        Assert.Equal(cursor, (await SourceAsync(engine, source.Id)).Cursor);
+
+        crm.Gone = false;
+        crm.Touch(3);
+        crm.Records[2]["mail"] = "not an address";
+        var refused = await RunAsync(engine, source);
+        Assert.Equal(RunStatus.Failed, refused.Status);
+        Assert.Contains("'email'", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(cursor, (await SourceAsync(engine, source.Id)).Cursor);
+
+        crm.Records[2]["mail"] = "fixed@example.com";
+        var fixedRun = await RunAsync(engine, source);
+        Assert.Equal((RunStatus.Succeeded, 1L), (fixedRun.Status, fixedRun.RowsLoaded));
+        Assert.Equal(CrmServer.Stamp(11), (await SourceAsync(engine, source.Id)).Cursor);
+    }
+
+    [Fact]
+    public async Task Schedules_fire_once_per_due_tick_never_overlap_catch_up_once_and_stop_when_disabled()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 28, 22, 58, 0, TimeSpan.Zero));
+        var queue = new RecordingQueue();
+        var scheduler = new SourceScheduler(engine.Get<IWarehouse>(), queue, time, NullLogger<SourceScheduler>.Instance);
+        var definition = new SourceDefinition
+        {
+            Name = "erp", Kind = "rest", Dataset = "orders", Schedule = "*/15 * * * *", TimeZone = "Europe/Berlin",
+            Rest = new RestSettings { Url = "http://127.0.0.1:9/orders" },
+        };
+        var source = await SaveAsync(engine, definition, time.GetUtcNow().UtcDateTime);
+        Assert.Equal(new DateTime(2026, 3, 28, 23, 0, 0, DateTimeKind.Utc), source.NextRunAt);
+
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        time.Advance(TimeSpan.FromMinutes(2));
+        var fired = Assert.Single(await scheduler.TickAsync(CancellationToken.None));
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        Assert.Equal([fired.Id], queue.Sent);
+        Assert.Equal(new DateTime(2026, 3, 28, 23, 15, 0, DateTimeKind.Utc), (await SourceAsync(engine, source.Id)).NextRunAt);
+
+        // Its run is still queued: the next tick is skipped, not stacked.
+        time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        await engine.UpdateRunAsync(fired.Id, r => r.Status = RunStatus.Succeeded);
+
+        // Three hours down, across the night Berlin springs forward: one catch-up run, then the regular ticks.
+        time.Advance(TimeSpan.FromHours(3));
+        Assert.Single(await scheduler.TickAsync(CancellationToken.None));
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        var next = (await SourceAsync(engine, source.Id)).NextRunAt!.Value;
+        Assert.True(next > time.GetUtcNow().UtcDateTime && next <= time.GetUtcNow().UtcDateTime.AddMinutes(15));
+
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            var stored = await catalog.Sources.SingleAsync(s => s.Id == source.Id);
+            (definition with { Enabled = false }).ApplyTo(stored, time.GetUtcNow().UtcDateTime);
+            await catalog.SaveChangesAsync();
+            await catalog.Runs.ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, RunStatus.Succeeded));
+        }
+
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        Assert.Equal(2, queue.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Dropped_files_become_one_run_each_even_with_two_scanners_and_are_archived()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        var source = await SaveAsync(engine, new SourceDefinition
+        {
+            Name = "partner", Kind = "dropzone", Dataset = "deliveries", Dropzone = new DropzoneSettings { Prefix = "partners/acme/" },
+            Mapping = new SourceMapping { Constants = new Dictionary<string, JsonElement> { ["partner"] = JsonSerializer.SerializeToElement("acme") } },
+        });
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(IncomingStore.ContainerName);
+        await container.CreateIfNotExistsAsync();
+        for (var i = 1; i <= 12; i++)
+        {
+            await container.GetBlobClient($"partners/acme/day-{i:00}.csv").UploadAsync(BinaryData.FromString($"id,qty\n{i},{i * 10}\n"), overwrite: true);
+        }
+
+        await container.GetBlobClient("partners/other/ignored.csv").UploadAsync(BinaryData.FromString("id\n1\n"), overwrite: true);
+        var queue = new RecordingQueue();
+        DropzoneIntake Intake() => new(engine.Get<IWarehouse>(), engine.Get<IncomingStore>(), engine.Get<RawStore>(), queue, TimeProvider.System,
+            NullLogger<DropzoneIntake>.Instance);
+
+        var started = await Task.WhenAll(Intake().ScanAsync(CancellationToken.None), Intake().ScanAsync(CancellationToken.None));
+        var later = await Intake().ScanAsync(CancellationToken.None);
+
+        Assert.Equal(12, started.Sum() + later);
+        var runIds = queue.Sent.Distinct().ToList();
+        Assert.Equal(12, runIds.Count);
+        foreach (var runId in runIds)
+        {
+            await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(runId, null, null), 1, CancellationToken.None);
+        }
+
+        var runs = await Task.WhenAll(runIds.Select(engine.RunAsync));
+        Assert.All(runs, r => Assert.Equal((RunStatus.Succeeded, 1L, "partner", (string?)null), (r.Status, r.RowsLoaded, r.SourceName, r.Error)));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"partners/acme/day-{i:00}.csv"), runs.Select(r => r.FileName).Order());
+        var rows = await RowsAsync(engine, "deliveries");
+        Assert.Equal(Enumerable.Range(1, 12), rows.Select(r => r["id"]!.GetValue<int>()).Order());
+        Assert.All(rows, r => Assert.Equal(("acme", "partner"), (r["partner"]!.GetValue<string>(), r["_source"]!.GetValue<string>())));
+
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(12, names.Count(n => n.StartsWith("archive/partners/acme/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(names, n => n.StartsWith("partners/acme/", StringComparison.Ordinal));
+        Assert.Contains("partners/other/ignored.csv", names);
+
+        // The same name written again is a new file, and a new run.
+        await container.GetBlobClient("partners/acme/day-01.csv").UploadAsync(BinaryData.FromString("id,qty\n13,130\n"), overwrite: true);
+        Assert.Equal(1, await Intake().ScanAsync(CancellationToken.None));
+        Assert.Equal(0, await Intake().ScanAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_file_whose_run_was_recorded_but_not_archived_is_queued_again_not_run_twice()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        var source = await SaveAsync(engine, new SourceDefinition
+        {
+            Name = "drop", Kind = "dropzone", Dataset = "dropped", Dropzone = new DropzoneSettings { Prefix = "in/" },
+        });
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(IncomingStore.ContainerName);
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("in/a.csv");
+        await blob.UploadAsync(BinaryData.FromString("id\n1\n2\n"), overwrite: true);
+        var etag = (await blob.GetPropertiesAsync()).Value.ETag.ToString();
+        var listed = new IncomingBlob("in/a.csv", etag, 7, null);
+
+        // A worker that stopped after recording the run, before sending its message: the run is there, the file too.
+        var runId = DropzoneIntake.RunIdFor(source.Id, listed);
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            catalog.Runs.Add(new Run
+            {
+                Id = runId, Dataset = await Dataset.FindOrCreateAsync(catalog, "dropped", DateTime.UtcNow, CancellationToken.None),
+                Status = RunStatus.Queued, BlobName = "dropped/none", SourceId = source.Id, SourceName = source.Name, CreatedAt = DateTime.UtcNow,
+            });
+            await catalog.SaveChangesAsync();
+        }
+
+        var queue = new RecordingQueue();
+        var intake = new DropzoneIntake(engine.Get<IWarehouse>(), engine.Get<IncomingStore>(), engine.Get<RawStore>(), queue, TimeProvider.System,
+            NullLogger<DropzoneIntake>.Instance);
+
+        Assert.Equal(0, await intake.ScanAsync(CancellationToken.None));
+        Assert.Equal([runId], queue.Sent);
+        Assert.False(await blob.ExistsAsync());
+        Assert.Equal(0, await intake.ScanAsync(CancellationToken.None));
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            Assert.Equal(1, await catalog.Runs.CountAsync(r => r.SourceId == source.Id));
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Two_sources_feed_one_dataset_and_a_key_keeps_the_latest_write_unless_a_priority_says_otherwise(string kind)
+    {
+        await using var engine = await fixture.EngineAsync(kind);
+        await engine.SetSettingsAsync("latest", """{"mode":"upsert","key":["id"]}""");
+        await engine.SetSettingsAsync("ranked", """{"mode":"upsert","key":["id"],"sourcePriority":["erp-ranked"]}""");
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(IncomingStore.ContainerName);
+        await container.CreateIfNotExistsAsync();
+        var queue = new RecordingQueue();
+        var prefix = "p" + Guid.NewGuid().ToString("N")[..8];
+
+        async Task LoadAsync(string sourceName, string dataset, string csv)
+        {
+            var source = await SourceByNameAsync(engine, $"{sourceName}-{dataset}") ?? await SaveAsync(engine, new SourceDefinition
+            {
+                Name = $"{sourceName}-{dataset}", Kind = "dropzone", Dataset = dataset,
+                Dropzone = new DropzoneSettings { Prefix = $"{prefix}/{sourceName}-{dataset}/" },
+            });
+            var blob = container.GetBlobClient($"{prefix}/{sourceName}-{dataset}/{Guid.NewGuid():N}.csv");
+            await blob.UploadAsync(BinaryData.FromString(csv));
+            var listed = new IncomingBlob(blob.Name, (await blob.GetPropertiesAsync()).Value.ETag.ToString(), csv.Length, null);
+            var received = new DropzoneIntake(engine.Get<IWarehouse>(), engine.Get<IncomingStore>(), engine.Get<RawStore>(), queue, TimeProvider.System,
+                NullLogger<DropzoneIntake>.Instance);
+            Assert.True(await received.ReceiveAsync(source, listed, CancellationToken.None));
+            await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(queue.Sent[^1], null, null), 1, CancellationToken.None);
+            Assert.Equal(RunStatus.Succeeded, (await engine.RunAsync(queue.Sent[^1])).Status);
+        }
+
+        foreach (var dataset in new[] { "latest", "ranked" })
+        {
+            await LoadAsync("erp", dataset, "id,name\n1,Ann (erp)\n2,Bob (erp)\n");
+            await LoadAsync("crm", dataset, "id,name\n1,Ann (crm)\n3,Cy (crm)\n");
+            await LoadAsync("erp", dataset, "id,name\n3,Cy (erp)\n");
+        }
+
+        Assert.Equal(
+            ["1 Ann (crm) crm-latest", "2 Bob (erp) erp-latest", "3 Cy (erp) erp-latest"],
+            (await RowsAsync(engine, "latest")).Select(r => $"{r["id"]} {r["name"]} {r["_source"]}"));
+        Assert.Equal(
+            ["1 Ann (erp) erp-ranked", "2 Bob (erp) erp-ranked", "3 Cy (erp) erp-ranked"],
+            (await RowsAsync(engine, "ranked")).Select(r => $"{r["id"]} {r["name"]} {r["_source"]}"));
+    }
+
+    private static SourceDefinition CrmSource(string name, CrmServer crm) => new()
+    {
+        Name = name,
+        Kind = "rest",
+        Dataset = "customers",
+        Mapping = new SourceMapping
+        {
+            Columns = new Dictionary<string, string> { ["cust_id"] = "id", ["mail"] = "email" },
+            Constants = new Dictionary<string, JsonElement> { ["region"] = JsonSerializer.SerializeToElement("EU") },
+        },
+        Rest = new RestSettings
+        {
+            Url = crm.Url("/customers"),
+            Headers = new Dictionary<string, string> { ["Authorization"] = "secret:crm-token" },
+            RecordsPath = "$.data",
+            Pagination = new RestPagination { Type = "page", Param = "page", SizeParam = "per_page", Size = 25 },
+            Incremental = new RestIncremental { CursorField = "updated_at", Param = "updated_since" },
+        },
+    };
+
+    private static async Task<Source> SaveAsync(EngineHost engine, SourceDefinition definition, DateTime? now = null)
+    {
+        Assert.Null(definition.Validate());
+        var source = definition.ToSource(now ?? DateTime.UtcNow);
+        await using var catalog = engine.Get<IWarehouse>().CreateCatalog();
+        catalog.Sources.Add(source);
+        await catalog.SaveChangesAsync();
+        return source;
+    }
+
+    private static async Task<Source?> SourceByNameAsync(EngineHost engine, string name)
+    {
+        await using var catalog = engine.Get<IWarehouse>().CreateCatalog();
+        return await catalog.Sources.AsNoTracking().SingleOrDefaultAsync(s => s.NormalizedName == name);
+    }
+
+    private static async Task<Source> SourceAsync(EngineHost engine, Guid id)
+    {
+        await using var catalog = engine.Get<IWarehouse>().CreateCatalog();
+        return await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == id);
+    }
+
+    /// <summary>Queues a run of the source as <c>Run now</c> does and processes it in this call.</summary>
+    private static async Task<Run> RunAsync(EngineHost engine, Source source)
+    {
+        var queue = new RecordingQueue();
+        Run run;
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            run = await SourceRuns.QueuePullAsync(catalog, queue, source, DateTime.UtcNow, CancellationToken.None);
+        }
+
+        await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(run.Id, null, null), 1, CancellationToken.None);
+        return await engine.RunAsync(run.Id);
+    }
+
+    private static async Task<List<JsonObject>> RowsAsync(EngineHost engine, string dataset)
+    {
+        var found = await engine.DatasetAsync(dataset);
+        var page = await engine.Get<DatasetQueries>().ReadAsync(found, new RowsRequest { OrderBy = "id", Limit = DatasetQueries.MaxLimit }, CancellationToken.None);
+        return [.. JsonNode.Parse(JsonSerializer.Serialize(page.Rows))!.AsArray().Select(n => n!.AsObject())];
+    }
+
+    private static async Task<string> RawTextAsync(EngineHost engine, Run run)
+    {
+        await using var stream = await engine.Get<RawStore>().OpenReadAsync(run.BlobName, CancellationToken.None);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync();
+    }
+
+    private sealed class RecordingQueue : IIngestionQueue
+    {
+        private readonly ConcurrentQueue<Guid> _sent = new();
+
+        public List<Guid> Sent => [.. _sent];
+
+        public Task SendAsync(RunMessage message, CancellationToken cancellationToken)
+        {
+            _sent.Enqueue(message.RunId);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// A CRM-like API on 127.0.0.1: records <c>{ cust_id, mail, updated_at }</c> in pages (<c>page</c>, <c>per_page</c>),
+    /// filtered by <c>updated_since</c>; it wants the bearer token, answers the first page's second request with a 500
+    /// and the next new request with a 429 (Retry-After: 0), and 404 for everything while <see cref="Gone"/>.
+    /// </summary>
+    private sealed class CrmServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly string _base;
+        private int _clock;
+        private int _requests;
+
+        private CrmServer(WebApplication app, string address, int count)
+        {
+            (_app, _base) = (app, address.TrimEnd('/'));
+            Add(count);
+        }
+
+        public List<JsonObject> Records { get; } = [];
+
+        public ConcurrentQueue<string> Requests { get; } = new();
+
+        public List<string> Failures { get; } = [];
+
+        public bool Gone { get; set; }
+
+        public string Url(string path) => _base + path;
+
+        public static string Stamp(int tick) => new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(tick).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        public void Add(int count)
+        {
+            lock (Records)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var id = Records.Count + 1;
+                    Records.Add(new JsonObject { ["cust_id"] = id, ["mail"] = $"c{id}@example.com", ["updated_at"] = Stamp(++_clock) });
+                }
+            }
+        }
+
+        public void Touch(params int[] ids)
+        {
+            lock (Records)
+            {
+                foreach (var id in ids)
+                {
+                    Records[id - 1]["mail"] = $"c{id}-new@example.com";
+                    Records[id - 1]["updated_at"] = Stamp(++_clock);
+                }
+            }
+        }
+
+        public static async Task<CrmServer> StartAsync(int count)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            CrmServer? server = null;
+            app.MapGet("/customers", (HttpContext context) => server!.Answer(context));
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            server = new CrmServer(app, address, count);
+            return server;
+        }
+
+        private IResult Answer(HttpContext context)
+        {
+            Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            if (context.Request.Headers.Authorization != Token)
+            {
+                return Results.StatusCode(401);
+            }
+
+            if (Gone)
+            {
+                return Results.NotFound();
+            }
+
+            switch (Interlocked.Increment(ref _requests))
+            {
+                case 2:
+                    Failures.Add("500");
+                    return Results.StatusCode(500);
+                case 4:
+                    Failures.Add("429");
+                    context.Response.Headers.RetryAfter = "0";
+                    return Results.StatusCode(429);
+            }
+
+            var page = int.Parse(context.Request.Query["page"].FirstOrDefault() ?? "1", CultureInfo.InvariantCulture);
+            var size = int.Parse(context.Request.Query["per_page"].FirstOrDefault() ?? "25", CultureInfo.InvariantCulture);
+            var since = context.Request.Query["updated_since"].FirstOrDefault();
+            List<JsonObject> matching;
+            lock (Records)
+            {
+                matching = [.. Records
+                    .Where(r => since is null || string.CompareOrdinal(r["updated_at"]!.GetValue<string>(), since) > 0)
+                    .OrderBy(r => r["updated_at"]!.GetValue<string>())
+                    .Select(r => r.DeepClone().AsObject())];
+            }
+
+            var data = new JsonArray([.. matching.Skip((page - 1) * size).Take(size)]);
+            return Results.Content(new JsonObject { ["data"] = data, ["page"] = page }.ToJsonString(), "application/json");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
