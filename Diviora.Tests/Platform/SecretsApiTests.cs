@@ -117,8 +117,8 @@ public sealed class SecretsApiTests(PlatformFixture platform)
         using var stop = new CancellationTokenSource();
         var logs = platform.App.Services.GetRequiredService<ResourceLoggerService>();
         var resources = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources;
-        var api = WatchAsync(logs, resources.Single(r => r.Name == "api"), stop.Token);
-        var worker = WatchAsync(logs, resources.Single(r => r.Name == "worker"), stop.Token);
+        var api = ResourceLogs.WatchAsync(logs, resources.Single(r => r.Name == "api"), stop.Token);
+        var worker = ResourceLogs.WatchAsync(logs, resources.Single(r => r.Name == "worker"), stop.Token);
 
         using var stored = await _api.PutSecretAsync("p-console", Value);
         using var refused = await _api.PutAsync("/api/secrets/p-console", new StringContent($"{{\"value\": \"{Value}", Encoding.UTF8, "application/json"));
@@ -148,23 +148,6 @@ public sealed class SecretsApiTests(PlatformFixture platform)
         Assert.True(secret.TryGetProperty("put", out _));
         Assert.True(secret.TryGetProperty("delete", out _));
         Assert.False(secret.TryGetProperty("get", out _));
-    }
-
-    private static async Task<List<string>> WatchAsync(ResourceLoggerService logs, IResource resource, CancellationToken cancellationToken)
-    {
-        var lines = new List<string>();
-        try
-        {
-            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(cancellationToken))
-            {
-                lines.AddRange(batch.Select(line => line.Content));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return lines;
     }
 
     /// <summary>The listed secrets named <paramref name="name"/> (any case); keeps the raw answer in <paramref name="bodies"/>.</summary>

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Azure.Storage.Blobs;
+using Diviora.Tests.Sources;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Diviora.Tests.Platform;
+
+/// <summary>
+/// Runs of sources on the running platform: a REST source tested, run now and loaded by the real Worker with its
+/// secret kept out of every answer and log; and files dropped into Azurite while the Worker restarts, each loaded
+/// exactly once and archived.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SourceRunsApiTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+    private readonly HttpClient _api = platform.Api;
+
+    [Fact]
+    public async Task A_rest_source_is_tested_run_now_and_loaded_by_the_worker_and_its_secret_never_comes_out()
+    {
+        await using var crm = await CrmServer.StartAsync(60);
+        using var stop = new CancellationTokenSource();
+        var logs = platform.App.Services.GetRequiredService<ResourceLoggerService>();
+        var resources = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources;
+        var apiLog = ResourceLogs.WatchAsync(logs, resources.Single(r => r.Name == "api"), stop.Token);
+        var workerLog = ResourceLogs.WatchAsync(logs, resources.Single(r => r.Name == "worker"), stop.Token);
+        var answers = new StringBuilder();
+        using (var secret = await _api.PutAsync("/api/secrets/crm-token", JsonContent.Create(new { value = CrmServer.Token })))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, secret.StatusCode);
+        }
+
+        var definition = """
+            {"name":"crm-run","kind":"rest","dataset":"crm_customers",
+             "mapping":{"columns":{"cust_id":"id","mail":"email"},"constants":{"region":"EU"}},
+             "rest":{"url":"CRM_URL","headers":{"Authorization":"secret:crm-token"},"recordsPath":"$.data",
+                     "pagination":{"type":"page","param":"page","sizeParam":"per_page","size":25},
+                     "incremental":{"cursorField":"updated_at","param":"updated_since"}}}
+            """.Replace("CRM_URL", crm.Url("/customers"), StringComparison.Ordinal);
+        using var tested = await _api.PostAsync("/api/sources/test", Json(definition));
+        var test = await Read(tested, answers);
+        using var created = await _api.PostAsync("/api/sources", Json(definition));
+        await Read(created, answers);
+        using var started = await _api.PostAsync("/api/sources/crm-run/runs", null);
+        var accepted = await Read(started, answers);
+        var run = await WaitForRunAsync(accepted.GetProperty("runId").GetGuid(), answers);
+        var source = await Read(await _api.GetAsync("/api/sources/crm-run"), answers);
+        var rows = await Read(await _api.GetAsync("/api/datasets/crm_customers/rows?orderBy=id&limit=100"), answers);
+        var runs = await Read(await _api.GetAsync("/api/runs?source=crm-run"), answers);
+
+        crm.Touch(7);
+        using var again = await _api.PostAsync("/api/sources/crm-run/runs", null);
+        var second = await WaitForRunAsync((await Read(again, answers)).GetProperty("runId").GetGuid(), answers);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await stop.CancelAsync();
+
+        Assert.Equal(HttpStatusCode.OK, tested.StatusCode);
+        Assert.True(test.GetProperty("ok").GetBoolean());
+        Assert.Equal(20, test.GetProperty("records").GetArrayLength());
+        Assert.Equal(1, test.GetProperty("records")[0].GetProperty("cust_id").GetInt32());
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal($"/api/runs/{run.GetProperty("id").GetGuid()}", started.Headers.Location?.ToString());
+        Assert.Equal(("Succeeded", 60, "crm-run"), (run.GetProperty("status").GetString(), run.GetProperty("rowsLoaded").GetInt32(), run.GetProperty("source").GetString()));
+        Assert.True(run.GetProperty("fetchMs").GetInt64() > 0);
+        Assert.Equal(("Succeeded", run.GetProperty("id").GetGuid()), (source.GetProperty("lastRun").GetProperty("status").GetString(), source.GetProperty("lastRun").GetProperty("id").GetGuid()));
+        Assert.Equal(CrmServer.Stamp(60), source.GetProperty("cursor").GetString());
+        var first = rows.GetProperty("rows")[0];
+        Assert.Equal((1, "c1@example.com", "EU", "crm-run"),
+            (first.GetProperty("id").GetInt32(), first.GetProperty("email").GetString(), first.GetProperty("region").GetString(), first.GetProperty("_source").GetString()));
+        Assert.Equal(60, rows.GetProperty("rows").GetArrayLength());
+        Assert.Equal([run.GetProperty("id").GetGuid()], runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+        Assert.Equal(("Succeeded", 1), (second.GetProperty("status").GetString(), second.GetProperty("rowsLoaded").GetInt32()));
+        Assert.Contains(crm.Requests, r => r.Contains("updated_since=" + Uri.EscapeDataString(CrmServer.Stamp(60)), StringComparison.Ordinal));
+
+        const string TokenPart = "7f3a-secret";
+        Assert.DoesNotContain(TokenPart, answers.ToString(), StringComparison.Ordinal);
+        foreach (var lines in new[] { await apiLog, await workerLog })
+        {
+            Assert.Contains(lines, line => line.Contains("Application started", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, line => line.Contains(TokenPart, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Run_now_is_refused_for_a_drop_zone_and_an_unknown_source()
+    {
+        using var created = await _api.PostAsync("/api/sources", Json("""{"name":"drop-refused","kind":"dropzone","dataset":"d","dropzone":{"prefix":"refused/"}}"""));
+        using var dropzone = await _api.PostAsync("/api/sources/drop-refused/runs", null);
+        using var unknown = await _api.PostAsync("/api/sources/no-such-source/runs", null);
+        using var invalid = await _api.PostAsync("/api/sources/test", Json("""{"kind":"rest","dataset":"d","rest":{"url":"https://x.example.com","headers":{"Authorization":"Bearer abc"}}}"""));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, dropzone.StatusCode);
+        Assert.Contains("runs when a file arrives", (await dropzone.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.StartsWith("rest.headers['Authorization']", (await invalid.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Files_dropped_while_the_worker_restarts_are_each_loaded_exactly_once_and_archived()
+    {
+        using (var created = await _api.PostAsync("/api/sources", Json("""{"name":"partner-drop","kind":"dropzone","dataset":"partner_orders","dropzone":{"prefix":"partners/acme/"}}""")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var storage = await platform.App.GetConnectionStringAsync("storage") ?? throw new InvalidOperationException("No storage connection string.");
+        var incoming = new BlobServiceClient(storage).GetBlobContainerClient("incoming");
+        await incoming.CreateIfNotExistsAsync();
+
+        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-stop");
+        for (var i = 1; i <= 6; i++)
+        {
+            await incoming.GetBlobClient($"partners/acme/orders-{i}.csv").UploadAsync(BinaryData.FromString(Orders(i)));
+        }
+
+        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-start");
+        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        await WaitForRunsAsync("partner-drop", 6);
+
+        // More files, and the worker restarted straight after they land.
+        for (var i = 7; i <= 9; i++)
+        {
+            await incoming.GetBlobClient($"partners/acme/orders-{i}.csv").UploadAsync(BinaryData.FromString(Orders(i)));
+        }
+
+        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-stop");
+        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-start");
+        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        var runs = await WaitForRunsAsync("partner-drop", 9);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        runs = await _api.GetFromJsonAsync<JsonElement>("/api/runs?source=partner-drop&limit=100");
+        var dataset = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/partner_orders");
+        var names = new List<string>();
+        await foreach (var blob in incoming.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(9, runs.GetArrayLength());
+        Assert.All(runs.EnumerateArray(), r => Assert.Equal("Succeeded", r.GetProperty("status").GetString()));
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => $"partners/acme/orders-{i}.csv"),
+            runs.EnumerateArray().Select(r => r.GetProperty("fileName").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(9 * 2, dataset.GetProperty("rowCount").GetInt32());
+        Assert.Equal(9, names.Count(n => n.StartsWith("archive/partners/acme/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(names, n => n.StartsWith("partners/acme/", StringComparison.Ordinal));
+    }
+
+    private static string Orders(int file) => $"order_id,qty\n{file}01,{file}\n{file}02,{file * 2}\n";
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> Read(HttpResponseMessage response, StringBuilder answers)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        answers.AppendLine(text);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<JsonElement> WaitForRunAsync(Guid runId, StringBuilder answers)
+    {
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        while (true)
+        {
+            var run = await Read(await _api.GetAsync($"/api/runs/{runId}", timeout.Token), answers);
+            if (run.GetProperty("status").GetString() is "Succeeded" or "Failed")
+            {
+                return run;
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    private async Task<JsonElement> WaitForRunsAsync(string source, int count)
+    {
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        while (true)
+        {
+            var runs = await _api.GetFromJsonAsync<JsonElement>($"/api/runs?source={source}&limit=100", timeout.Token);
+            if (runs.GetArrayLength() >= count && runs.EnumerateArray().All(r => r.GetProperty("status").GetString() is "Succeeded" or "Failed"))
+            {
+                return runs;
+            }
+
+            await Task.Delay(250, timeout.Token);
+        }
+    }
+}
