@@ -21,5 +21,7 @@ public static class DivioraTelemetry
     public static readonly Counter<long> RunsEnded = Meter.CreateCounter<long>("diviora.ingestion.runs_ended", "{run}", "Ingestion runs that ended");
 
     /// <summary>How long runs took from start to end.</summary>
+    public static readonly Counter<long> RecordsFetched = Meter.CreateCounter<long>("diviora.sources.records_fetched", "{record}", "Records fetched from REST and database sources");
+
     public static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("diviora.ingestion.run_duration", "s", "Duration of ingestion runs");
 }

@@ -137,6 +137,12 @@ public sealed record SourceDefinition
     /// </summary>
     public void ApplyTo(Source source, DateTime now)
     {
+        if (source.Cursor is not null && CursorScope(From(source)) != CursorScope(this))
+        {
+            // The cursor was the highest value of another field, URL or query: it says nothing about the new one.
+            source.Cursor = null;
+        }
+
         source.Name = Name!;
         source.NormalizedName = Name!.ToLowerInvariant();
         source.Kind = Kind!;
@@ -154,6 +160,17 @@ public sealed record SourceDefinition
         source.UpdatedAt = now;
         source.NextRunAt = SourceSchedule.For(Enabled, source.Schedule, source.TimeZone).Next(new DateTimeOffset(now, TimeSpan.Zero))?.UtcDateTime;
     }
+
+    /// <summary>
+    /// What an incremental cursor is a position in: the kind, the incremental block, and the URL or the connection and
+    /// query it was read from. A change to any of these starts the next run from the beginning.
+    /// </summary>
+    private static string CursorScope(SourceDefinition definition) => definition.Kind switch
+    {
+        "rest" => JsonSerializer.Serialize(new { definition.Kind, definition.Rest?.Url, definition.Rest?.RecordsPath, definition.Rest?.Incremental }, Json),
+        "database" => JsonSerializer.Serialize(new { definition.Kind, definition.Database?.Provider, definition.Database?.Connection, definition.Database?.Query, definition.Database?.Incremental }, Json),
+        _ => definition.Kind ?? "",
+    };
 
     /// <summary>The definition a catalog entry holds, as it was given (secret references stay references).</summary>
     public static SourceDefinition From(Source source) => new()

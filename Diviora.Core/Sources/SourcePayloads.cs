@@ -49,6 +49,10 @@ public sealed class SourcePayloads(IWarehouse warehouse, RawStore raw, IncomingS
         var source = await catalog.Sources.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sourceId, cancellationToken)
             ?? throw new IngestionDataException($"Source '{run.SourceName}' was deleted before its run could fetch.");
         var definition = SourceDefinition.From(source);
+        // Names and counts only: URLs carry query values and connection strings secrets, so neither is traced.
+        using var activity = DivioraTelemetry.Ingestion.StartActivity("source fetch");
+        activity?.SetTag("diviora.source.name", source.Name);
+        activity?.SetTag("diviora.source.kind", source.Kind);
         var started = Stopwatch.GetTimestamp();
         var path = Path.Combine(Path.GetTempPath(), $"diviora-fetch-{runId:N}.jsonl");
         try
@@ -76,6 +80,8 @@ public sealed class SourcePayloads(IWarehouse warehouse, RawStore raw, IncomingS
                 }
             }
 
+            activity?.SetTag("diviora.source.records", fetched.Records);
+            DivioraTelemetry.RecordsFetched.Add(fetched.Records, new KeyValuePair<string, object?>("diviora.source.kind", source.Kind));
             run.Cursor = fetched.Cursor;
             run.FetchMilliseconds = Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             await catalog.SaveChangesAsync(cancellationToken);

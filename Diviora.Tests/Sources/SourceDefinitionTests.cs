@@ -190,4 +190,25 @@ public sealed class SourceDefinitionTests
         Assert.Equal("UTC", manual.TimeZone);
         Assert.True(manual.Enabled);
     }
+
+    [Fact]
+    public void Saving_a_source_keeps_its_cursor_unless_the_field_url_or_query_it_was_taken_from_changes()
+    {
+        var now = new DateTime(2026, 5, 4, 10, 7, 0, DateTimeKind.Utc);
+        var definition = Read(Rest) with { };
+        definition = definition with { Rest = definition.Rest! with { Incremental = new RestIncremental { CursorField = "updated_at", Param = "since" } } };
+        var source = definition.ToSource(now);
+        source.Cursor = "2026-05-04T09:00:00Z";
+
+        (definition with { Schedule = "0 * * * *", Rest = definition.Rest with { Headers = new Dictionary<string, string> { ["Authorization"] = "secret:other" } } })
+            .ApplyTo(source, now);
+        Assert.Equal("2026-05-04T09:00:00Z", source.Cursor);
+
+        (definition with { Rest = definition.Rest with { Incremental = new RestIncremental { CursorField = "modified", Param = "since" } } }).ApplyTo(source, now);
+        Assert.Null(source.Cursor);
+
+        source.Cursor = "42";
+        (definition with { Rest = definition.Rest with { Url = "https://crm.example.com/api/v2/customers" } }).ApplyTo(source, now);
+        Assert.Null(source.Cursor);
+    }
 }
