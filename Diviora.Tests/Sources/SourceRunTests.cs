@@ -47,6 +47,15 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
         await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"]}""");
         var source = await SaveAsync(engine, CrmSource("crm", crm));
+        var traced = new ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => traced.Enqueue(string.Join("|", activity.DisplayName, string.Join(",", activity.TagObjects.Select(t => $"{t.Key}={t.Value}")),
+                string.Join(",", activity.Events.SelectMany(e => e.Tags.Select(t => $"{t.Key}={t.Value}"))))),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
 
         var first = await RunAsync(engine, source);
 
@@ -79,6 +88,11 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         var third = await RunAsync(engine, source);
         Assert.Equal((RunStatus.Succeeded, 0L, 0L), (third.Status, third.RowsRead, third.RowsLoaded));
         Assert.Equal(CrmServer.Stamp(125), (await SourceAsync(engine, source.Id)).Cursor);
+
+        // Traces: the fetch and its HTTP requests are there, the token is not.
+        Assert.Contains(traced, t => t.StartsWith("source fetch|", StringComparison.Ordinal) && t.Contains("diviora.source.records=120", StringComparison.Ordinal));
+        Assert.Contains(traced, t => t.Contains("/customers", StringComparison.Ordinal));
+        Assert.DoesNotContain(traced, t => t.Contains("7f3a", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -114,10 +128,12 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         Assert.Equal(CrmServer.Stamp(11), (await SourceAsync(engine, source.Id)).Cursor);
     }
 
-    [Fact]
-    public async Task Schedules_fire_once_per_due_tick_never_overlap_catch_up_once_and_stop_when_disabled()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Schedules_fire_once_per_due_tick_never_overlap_catch_up_once_and_stop_when_disabled(string kind)
     {
-        await using var engine = await fixture.EngineAsync("sqlite");
+        await using var engine = await fixture.EngineAsync(kind);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 28, 22, 58, 0, TimeSpan.Zero));
         var queue = new RecordingQueue();
         var scheduler = new SourceScheduler(engine.Get<IWarehouse>(), queue, time, NullLogger<SourceScheduler>.Instance);
