@@ -10,6 +10,7 @@ using Diviora.Core.Messaging.StorageQueues;
 using Diviora.Core.Query;
 using Diviora.Core.Secrets;
 using Diviora.Core.Sources;
+using Diviora.Core.Sources.Database;
 using Diviora.Core.Sources.Dropzone;
 using Diviora.Core.Sources.Rest;
 using Diviora.Core.Storage;
@@ -49,7 +50,8 @@ public static class DivioraCoreExtensions
             return new SourcePayloads(
                 sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
                 new RestFetcher(http, secrets, time),
-                new RestFetcher(http, secrets, time, new RestFetchOptions { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }));
+                new RestFetcher(http, secrets, time, new RestFetchOptions { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }),
+                new DatabaseFetcher(secrets));
         });
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();

@@ -60,6 +60,11 @@ public sealed record DatabaseSettings
             return "database.incremental.column is required: a column whose values only grow, such as updated_at or id.";
         }
 
+        if (Incremental is not null && Database.IncrementalColumn.CheckName(Incremental.Column!) is { } badColumn)
+        {
+            return badColumn;
+        }
+
         return null;
     }
 }

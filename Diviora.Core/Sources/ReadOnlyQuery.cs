@@ -8,8 +8,15 @@ namespace Diviora.Core.Sources;
 public static class ReadOnlyQuery
 {
     /// <summary>Why <paramref name="query"/> is refused, without the field name; null when it passes the guard.</summary>
-    public static string? Check(string query)
+    public static string? Check(string query) => Check(query, out _);
+
+    /// <summary>
+    /// <see cref="Check(string)"/>, and where the statement ends: at its closing <c>;</c>, or the end of the text. A fetcher
+    /// that wraps the query in its own select takes the text before it, so a trailing <c>;</c> or comment cannot break the wrapper.
+    /// </summary>
+    internal static string? Check(string query, out int end)
     {
+        end = query.Length;
         var i = SkipBlank(query, 0);
         var start = i;
         while (i < query.Length && char.IsAsciiLetter(query[i]))
@@ -50,6 +57,7 @@ public static class ReadOnlyQuery
                     return $"holds more than one statement: the ';' at character {i + 1} is followed by more. Give one select.";
                 }
 
+                end = i;
                 return null;
             }
             else

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion;
 using Diviora.Core.Secrets;
+using Diviora.Core.Sources.Database;
 using Diviora.Core.Sources.Rest;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
@@ -21,7 +22,9 @@ namespace Diviora.Core.Sources;
 /// <param name="incoming">The drop zone, for a drop-zone source's preview.</param>
 /// <param name="rest">Fetches runs' pages, retrying as a scheduled pull should.</param>
 /// <param name="preview">Fetches a preview: it gives up sooner, since a person is waiting.</param>
-public sealed class SourcePayloads(IWarehouse warehouse, RawStore raw, IncomingStore incoming, RestFetcher rest, RestFetcher preview)
+/// <param name="database">Runs database sources' queries.</param>
+public sealed class SourcePayloads(
+    IWarehouse warehouse, RawStore raw, IncomingStore incoming, RestFetcher rest, RestFetcher preview, DatabaseFetcher database)
 {
     /// <summary>The most records a preview shows.</summary>
     public const int MaxPreviewRecords = 20;
@@ -125,14 +128,15 @@ public sealed class SourcePayloads(IWarehouse warehouse, RawStore raw, IncomingS
                     var page = await restFetcher.FetchAsync(definition.Rest!, cursor, output, cancellationToken);
                     return (page.Records, page.NewCursor);
                 case "database":
-                    throw new SourceFetchException("Database sources cannot be fetched yet.");
+                    var rows = await database.FetchAsync(definition.Database!, cursor, output, cancellationToken, maxRecords);
+                    return (rows.Records, rows.NewCursor);
                 case "dropzone":
                     return await ListDropzoneAsync(definition.Dropzone!, output, maxRecords ?? int.MaxValue, cancellationToken);
                 default:
                     throw new SourceFetchException($"Source kind '{definition.Kind}' cannot be fetched.");
             }
         }
-        catch (Exception e) when (e is RestFetchException or SecretException or SourceFetchException)
+        catch (Exception e) when (e is RestFetchException or DatabaseFetchException or SecretException or SourceFetchException)
         {
             throw new SourceFetchException($"Fetching source '{definition.Name}' failed: {e.Message}", e);
         }

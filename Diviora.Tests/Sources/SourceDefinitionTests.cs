@@ -112,6 +112,7 @@ public sealed class SourceDefinitionTests
     [InlineData("database", "database.query", "\"select 1; drop table orders\"", "database.query holds more than one statement: the ';' at character 9 is followed by more.")]
     [InlineData("database", "database.query", "\"-- latest\\nselect 1;\\n/* then */ delete from t\"", "database.query holds more than one statement: the ';' at character 19")]
     [InlineData("database", "database.incremental.column", "\"\"", "database.incremental.column is required")]
+    [InlineData("database", "database.incremental.column", "\"updated_at; drop table x\"", "database.incremental.column 'updated_at; drop table x' may hold only letters, digits and '_'")]
     // dropzone
     [InlineData("dropzone", "dropzone.prefix", "\"\"", "dropzone.prefix is required")]
     [InlineData("dropzone", "dropzone.prefix", "\"/customers/\"", "dropzone.prefix '/customers/' must not start with '/'")]

@@ -318,6 +318,71 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
             (await RowsAsync(engine, "ranked")).Select(r => $"{r["id"]} {r["name"]} {r["_source"]}"));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_database_source_loads_its_query_once_then_only_rows_whose_column_grew(string kind)
+    {
+        await using var engine = await fixture.EngineAsync(kind);
+        var connection = kind == "sqlite"
+            ? $"Data Source={Path.Combine(Path.GetTempPath(), $"diviora-erp-{Guid.NewGuid():N}.db")}"
+            : await fixture.Postgres.CreateDatabaseAsync("erp");
+        await using var erp = ErpDatabase.Open(kind, connection);
+        await erp.ExecuteAsync("create table orders (order_id integer primary key, customer text not null, amount numeric(12,2) not null, changed_at bigint not null)");
+        for (var i = 1; i <= 300; i++)
+        {
+            await erp.ExecuteAsync($"insert into orders values ({i}, 'c{i % 7}', {i}.25, {i})");
+        }
+
+        await engine.Get<ISecretStore>().SetAsync("erp-db", connection, CancellationToken.None);
+        await engine.SetSettingsAsync("erp_orders", """{"mode":"upsert","key":["id"]}""");
+        var source = await SaveAsync(engine, new SourceDefinition
+        {
+            Name = "erp", Kind = "database", Dataset = "erp_orders",
+            Mapping = new SourceMapping { Columns = new Dictionary<string, string> { ["order_id"] = "id" } },
+            Database = new DatabaseSettings
+            {
+                Provider = kind == "sqlite" ? "sqlite" : "postgres", Connection = "secret:erp-db",
+                Query = "select order_id, customer, amount, changed_at from orders", Incremental = new DatabaseIncremental { Column = "changed_at" },
+            },
+        });
+
+        var first = await RunAsync(engine, source);
+        Assert.Equal((RunStatus.Succeeded, 300L, (string?)null), (first.Status, first.RowsLoaded, first.Error));
+        Assert.Equal("300", (await SourceAsync(engine, source.Id)).Cursor);
+
+        await erp.ExecuteAsync("update orders set amount = 999.99, changed_at = 301 where order_id = 42");
+        await erp.ExecuteAsync("insert into orders values (301, 'new', 1.00, 302)");
+        var second = await RunAsync(engine, source);
+        Assert.Equal((RunStatus.Succeeded, 2L), (second.Status, second.RowsLoaded));
+        Assert.Equal("302", (await SourceAsync(engine, source.Id)).Cursor);
+        var rows = await RowsAsync(engine, "erp_orders");
+        Assert.Equal(301, rows.Count);
+        Assert.Equal((999.99m, "erp"), (rows[41]["amount"]!.GetValue<decimal>(), rows[41]["_source"]!.GetValue<string>()));
+
+        var third = await RunAsync(engine, source);
+        Assert.Equal((RunStatus.Succeeded, 0L), (third.Status, third.RowsLoaded));
+    }
+
+    [Fact]
+    public async Task A_database_source_that_cannot_connect_fails_its_run_without_showing_the_connection_string()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        const string Connection = "Host=127.0.0.1;Port=1;Username=erp;Password=pw-9c1e-hidden;Timeout=2";
+        await engine.Get<ISecretStore>().SetAsync("erp-down", Connection, CancellationToken.None);
+        var source = await SaveAsync(engine, new SourceDefinition
+        {
+            Name = "erp-down", Kind = "database", Dataset = "down",
+            Database = new DatabaseSettings { Provider = "postgres", Connection = "secret:erp-down", Query = "select 1 as one" },
+        });
+
+        var run = await RunAsync(engine, source);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.StartsWith("Fetching source 'erp-down' failed:", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("9c1e", run.Error, StringComparison.Ordinal);
+    }
+
     private static SourceDefinition CrmSource(string name, CrmServer crm) => new()
     {
         Name = name,

@@ -1,0 +1,46 @@
+using System.Data.Common;
+
+namespace Diviora.Core.Sources.Database;
+
+/// <summary>
+/// What differs between the databases a source can read: the driver, how its session is made read-only, how a name is
+/// quoted, and how its types read.
+/// </summary>
+internal abstract class DatabaseProvider
+{
+    /// <summary>The provider's name for messages: <c>PostgreSQL</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>True when a column's type is the type of each value rather than of the column (SQLite).</summary>
+    public virtual bool TypesPerValue => false;
+
+    /// <summary>The provider for a <see cref="DatabaseSettings.Provider"/> key.</summary>
+    public static DatabaseProvider For(string key) => key switch
+    {
+        "postgres" => PostgresProvider.Instance,
+        "sqlserver" => SqlServerProvider.Instance,
+        "sqlite" => SqliteProvider.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Not a database provider."),
+    };
+
+    /// <summary>
+    /// The connection string to open: <paramref name="connectionString"/> with read-only intent and the timeouts of
+    /// <paramref name="options"/> set, and the password it holds (to keep out of messages), if any.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is not a connection string of this provider.</exception>
+    public abstract (string ConnectionString, string? Password) Prepare(string connectionString, DatabaseFetchOptions options);
+
+    public abstract DbConnection CreateConnection(string connectionString);
+
+    /// <summary>Starts the transaction the fetch runs in, read-only where the database can enforce it; null for none.</summary>
+    public abstract Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary><paramref name="name"/> as a quoted identifier.</summary>
+    public abstract string Quote(string name);
+
+    /// <summary>True when a <see cref="DateTime"/> column of <paramref name="dataTypeName"/> holds UTC instants.</summary>
+    public virtual bool IsUtc(string dataTypeName) => false;
+
+    /// <summary>Whole seconds for a driver's timeout setting, at least 1 and at most <paramref name="max"/>.</summary>
+    public static int Seconds(TimeSpan timeout, int max = int.MaxValue) => (int)Math.Clamp(Math.Ceiling(timeout.TotalSeconds), 1, max);
+}

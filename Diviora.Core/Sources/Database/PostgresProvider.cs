@@ -1,0 +1,44 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Diviora.Core.Sources.Database;
+
+/// <summary>PostgreSQL through Npgsql: the fetch runs in a <c>READ ONLY</c> transaction, which refuses any write.</summary>
+internal sealed class PostgresProvider : DatabaseProvider
+{
+    public static readonly PostgresProvider Instance = new();
+
+    // Npgsql refuses a connect timeout above this many seconds.
+    private const int MaxConnectSeconds = 1024;
+
+    public override string Name => "PostgreSQL";
+
+    public override (string ConnectionString, string? Password) Prepare(string connectionString, DatabaseFetchOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = Seconds(options.ConnectTimeout, MaxConnectSeconds),
+            CommandTimeout = Seconds(options.CommandTimeout),
+            // An integer array holding a null reads as int?[] instead of failing to read as int[].
+            ArrayNullabilityMode = ArrayNullabilityMode.PerInstance,
+        };
+        return (builder.ConnectionString, builder.Password);
+    }
+
+    public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+
+    public override async Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var readOnly = connection.CreateCommand();
+        readOnly.Transaction = transaction;
+        readOnly.CommandText = "SET TRANSACTION READ ONLY";
+        await readOnly.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return transaction;
+    }
+
+    public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Npgsql reads <c>timestamp with time zone</c> as UTC <see cref="DateTime"/> values, and wants them back so.</summary>
+    public override bool IsUtc(string dataTypeName) => dataTypeName is "timestamp with time zone" or "timestamptz";
+}

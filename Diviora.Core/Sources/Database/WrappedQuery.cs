@@ -1,0 +1,25 @@
+namespace Diviora.Core.Sources.Database;
+
+/// <summary>
+/// The source's query inside Diviora's own select, on a line of its own so that a trailing comment cannot swallow the
+/// closing parenthesis. Only the quoted incremental column and a parameter are added; the cursor never enters the text.
+/// </summary>
+internal static class WrappedQuery
+{
+    /// <summary>The alias of the source's query.</summary>
+    public const string Alias = "diviora_q";
+
+    /// <summary>The parameter the last cursor goes in.</summary>
+    public const string CursorParameter = "@diviora_cursor";
+
+    /// <summary>The query run for its columns alone: their names and types, no rows.</summary>
+    public static string Shape(string statement) => $"SELECT * FROM (\n{statement}\n) AS {Alias} WHERE 1 = 0";
+
+    /// <summary>The rows past the cursor (all when <paramref name="withCursor"/> is false), in the order of the column.</summary>
+    public static string Incremental(DatabaseProvider provider, string statement, string column, bool withCursor)
+    {
+        var quoted = $"{Alias}.{provider.Quote(column)}";
+        var after = withCursor ? $" WHERE {quoted} > {CursorParameter}" : string.Empty;
+        return $"SELECT * FROM (\n{statement}\n) AS {Alias}{after} ORDER BY {quoted}";
+    }
+}
