@@ -233,7 +233,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     {
         var port = LocalPorts.Free();
         var fetcher = new DatabaseFetcher(
-            new DatabaseFetch.Secrets(new() { ["erp-db"] = $"Server=tcp:127.0.0.1,{port};Database=erp;User ID=reader;Password={Password};Encrypt=False;Connect Retry Count=0" }),
+            new FixedSecrets(new() { ["erp-db"] = $"Server=tcp:127.0.0.1,{port};Database=erp;User ID=reader;Password={Password};Encrypt=False;Connect Retry Count=0" }),
             new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(3) });
         var settings = new DatabaseSettings { Provider = "sqlserver", Connection = "secret:erp-db", Query = "select * from orders" };
 
@@ -330,7 +330,7 @@ public sealed class DatabaseFetcherTests : IDisposable
 internal static class DatabaseFetch
 {
     public static DatabaseFetcher Fetcher(params (string Name, string Value)[] secrets) =>
-        new(new Secrets(secrets.ToDictionary(s => s.Name, s => s.Value)));
+        new(new FixedSecrets(secrets.ToDictionary(s => s.Name, s => s.Value)));
 
     /// <summary>Fetches into memory and parses every line, checking that each is one object ending in <c>\n</c>.</summary>
     public static async Task<(DatabaseFetchResult Result, List<JsonElement> Rows)> RunAsync(DatabaseFetcher fetcher, DatabaseSettings settings, string? cursor, long? maxRows = null)
@@ -344,17 +344,5 @@ internal static class DatabaseFetch
         Assert.All(rows, row => Assert.Equal(JsonValueKind.Object, row.ValueKind));
         Assert.Equal(result.Records, rows.Count);
         return (result, rows);
-    }
-
-    /// <summary>An in-memory secret store.</summary>
-    public sealed class Secrets(Dictionary<string, string> values) : ISecretStore
-    {
-        public Task SetAsync(string name, string value, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(values.GetValueOrDefault(name));
-
-        public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<SecretEntry>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

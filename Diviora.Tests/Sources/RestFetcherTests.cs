@@ -267,7 +267,7 @@ public sealed class RestFetcherTests
                 await ctx.Response.WriteAsync(new string('.', 495) + ctx.Request.Headers.Authorization);
             });
         }, checkAuthorization: false);
-        var secrets = new SecretsDouble(new() { ["crm-token"] = "Bearer wrong-value-123" });
+        var secrets = new FixedSecrets(new() { ["crm-token"] = "Bearer wrong-value-123" });
         var fetcher = new RestFetcher(server.Client, secrets, new RecordedTime());
         var messages = new List<string>();
 
@@ -324,7 +324,7 @@ public sealed class RestFetcherTests
     };
 
     private static RestFetcher Fetcher(TestServer server, RecordedTime time, RestFetchOptions? options = null) =>
-        new(server.Client, new SecretsDouble(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
+        new(server.Client, new FixedSecrets(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
         {
             // Each hang costs one timeout of real time; 1.5 s keeps a slow first request on a busy machine from
             // passing for a hang.
@@ -446,16 +446,6 @@ public sealed class RestFetcherTests
     }
 
     /// <summary>An in-memory secret store.</summary>
-    private sealed class SecretsDouble(Dictionary<string, string> values) : ISecretStore
-    {
-        public Task SetAsync(string name, string value, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(values.GetValueOrDefault(name));
-
-        public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<SecretEntry>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
 
     /// <summary>
     /// Kestrel on 127.0.0.1 and a free port. It records each request; every request must carry the resolved token.
