@@ -89,6 +89,46 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_database_source_is_tested_and_run_twice_by_the_worker_loading_only_the_changed_rows_the_second_time()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"diviora-erp-{Guid.NewGuid():N}.db");
+        await using (var erp = ErpDatabase.Open("sqlite", $"Data Source={file}"))
+        {
+            await erp.ExecuteAsync("create table items (sku text primary key, price real not null, changed integer not null)");
+            for (var i = 1; i <= 50; i++)
+            {
+                await erp.ExecuteAsync($"insert into items values ('sku-{i:000}', {i}.5, {i})");
+            }
+        }
+
+        var answers = new StringBuilder();
+        (await _api.PutAsync("/api/secrets/erp-items", JsonContent.Create(new { value = $"Data Source={file}" }))).Dispose();
+        var definition = """
+            {"name":"erp-items","kind":"database","dataset":"erp_items",
+             "database":{"provider":"sqlite","connection":"secret:erp-items","query":"select sku, price, changed from items",
+                         "incremental":{"column":"changed"}}}
+            """;
+        var test = await Read(await _api.PostAsync("/api/sources/test", Json(definition)), answers);
+        (await _api.PostAsync("/api/sources", Json(definition))).Dispose();
+        var first = await WaitForRunAsync((await Read(await _api.PostAsync("/api/sources/erp-items/runs", null), answers)).GetProperty("runId").GetGuid(), answers);
+        await using (var erp = ErpDatabase.Open("sqlite", $"Data Source={file}"))
+        {
+            await erp.ExecuteAsync("update items set price = 0.99, changed = 51 where sku = 'sku-007'");
+        }
+
+        var second = await WaitForRunAsync((await Read(await _api.PostAsync("/api/sources/erp-items/runs", null), answers)).GetProperty("runId").GetGuid(), answers);
+        var source = await Read(await _api.GetAsync("/api/sources/erp-items"), answers);
+
+        Assert.True(test.GetProperty("ok").GetBoolean());
+        Assert.Equal(20, test.GetProperty("records").GetArrayLength());
+        Assert.Equal(("Succeeded", 50), (first.GetProperty("status").GetString(), first.GetProperty("rowsLoaded").GetInt32()));
+        Assert.Equal(("Succeeded", 1), (second.GetProperty("status").GetString(), second.GetProperty("rowsLoaded").GetInt32()));
+        Assert.Equal("51", source.GetProperty("cursor").GetString());
+        Assert.DoesNotContain(file, answers.ToString(), StringComparison.Ordinal);
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task Run_now_is_refused_for_a_drop_zone_and_an_unknown_source()
     {
         using var created = await _api.PostAsync("/api/sources", Json("""{"name":"drop-refused","kind":"dropzone","dataset":"d","dropzone":{"prefix":"refused/"}}"""));
