@@ -10,6 +10,13 @@ var skipReference = args.Contains("--skip-reference");
 var skipQueries = args.Contains("--skip-queries");
 var only = ArgValue("--warehouse");
 
+if (args.Contains("--sources"))
+{
+    // The fetch stage of source runs only: a database table and a paged REST API into JSON Lines.
+    await SourceBench.RunAsync(rows, directory);
+    return;
+}
+
 Console.WriteLine($"Generating the standard file ({rows:N0} rows) in {directory} ...");
 var file = StandardFile.Ensure(directory, rows);
 var megabytes = new FileInfo(file).Length / 1024.0 / 1024.0;
