@@ -19,6 +19,7 @@ internal sealed class RunGraphType : ObjectGraphType<Run>
         Field<NonNullGraphType<StringGraphType>>("dataset").Description("The name of the dataset the run loads.").Resolve(c => c.Source.Dataset.Name);
         Field<NonNullGraphType<StringGraphType>>("status").Description("Queued, Running, Succeeded or Failed.").Resolve(c => c.Source.Status.ToString());
         Field<StringGraphType>("fileName").Description("The file name the payload arrived with.").Resolve(c => c.Source.FileName);
+        Field<StringGraphType>("source").Description("The source that started the run; null for an upload.").Resolve(c => c.Source.SourceName);
         Field<NonNullGraphType<LongGraphType>>("rowsRead").Resolve(c => c.Source.RowsRead);
         Field<NonNullGraphType<LongGraphType>>("rowsLoaded").Resolve(c => c.Source.RowsLoaded);
         Field<NonNullGraphType<LongGraphType>>("rowsRejected").Resolve(c => c.Source.RowsRejected);

@@ -176,12 +176,13 @@ public sealed class GraphQlTests(AzuriteServer azurite) : IClassFixture<AzuriteS
         var run = await host.Engine.LoadAsync("orders", "id,qty\n1,5\n2,many\n3,7\n");
 
         var data = await host.DataAsync(
-            "query Run($id: ID!) { run(id: $id) { id dataset status fileName rowsRead rowsLoaded rowsRejected rejects { rowNumber column value reason } } " +
+            "query Run($id: ID!) { run(id: $id) { id dataset status fileName source rowsRead rowsLoaded rowsRejected rejects { rowNumber column value reason } } " +
             "runs(dataset: \"orders\", status: \"succeeded\") { id } }",
             JsonSerializer.Serialize(new { id = run.Id }));
 
         var found = data.GetProperty("run");
         Assert.Equal((run.Id.ToString(), "orders", "Succeeded"), (found.GetProperty("id").GetString(), found.GetProperty("dataset").GetString(), found.GetProperty("status").GetString()));
+        Assert.Equal(JsonValueKind.Null, found.GetProperty("source").ValueKind);
         Assert.Equal((3L, 2L, 1L), (found.GetProperty("rowsRead").GetInt64(), found.GetProperty("rowsLoaded").GetInt64(), found.GetProperty("rowsRejected").GetInt64()));
         var reject = Assert.Single(found.GetProperty("rejects").EnumerateArray());
         Assert.Equal((2L, "qty", "many"), (reject.GetProperty("rowNumber").GetInt64(), reject.GetProperty("column").GetString(), reject.GetProperty("value").GetString()));
