@@ -213,9 +213,9 @@ public sealed class ExploreTests(PlatformFixture platform, BrowserFixture browse
         // The menu is one stop: arrow keys move within it, Enter opens the page.
         await page.GetByRole(AriaRole.Link, new() { Name = "Datasets" }).First.FocusAsync();
         await page.Keyboard.PressAsync("ArrowDown");
-        Assert.Equal("Upload", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
+        Assert.Equal("Sources", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Upload");
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Sources");
         Assert.Empty(session.Errors);
     }
 

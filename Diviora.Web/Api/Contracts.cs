@@ -15,7 +15,8 @@ public sealed record ColumnSummary(string Name, string Type, bool Nullable, int?
     public bool IsText => Type == "text";
 }
 
-public sealed record LastRunSummary(Guid Id, string Status, DateTime CreatedAt, DateTime? FinishedAt, long RowsLoaded, long RowsRejected);
+/// <summary>A dataset's or a source's latest run; <see cref="Error"/> only when it failed.</summary>
+public sealed record LastRunSummary(Guid Id, string Status, DateTime CreatedAt, DateTime? FinishedAt, long RowsLoaded, long RowsRejected, string? Error = null);
 
 public sealed record RowsPage(long? Total, IReadOnlyList<Dictionary<string, JsonElement>> Rows, string? NextCursor = null);
 
@@ -24,7 +25,7 @@ public sealed record AggregateResult(IReadOnlyList<string> GroupBy, IReadOnlyLis
 public sealed record RunSummary(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName = null, long SizeBytes = 0, string? Format = null,
-    string? Rejects = null, RunTimings? Timings = null, int Attempts = 0)
+    string? Rejects = null, RunTimings? Timings = null, int Attempts = 0, string? Source = null, long? FetchMs = null)
 {
     public bool HasEnded => Status is "Succeeded" or "Failed";
 }

@@ -37,12 +37,8 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
     }
 
     /// <summary>Replaces a dataset's settings; the Api's message names what it refused.</summary>
-    public async Task<DatasetSummary> PutSettingsAsync(string name, JsonObject settings, CancellationToken cancellationToken = default)
-    {
-        using var content = new StringContent(settings.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await SendAsync(HttpMethod.Put, $"/api/datasets/{Escape(name)}", content, cancellationToken);
-        return await ReadAsync<DatasetSummary>(response, cancellationToken);
-    }
+    public Task<DatasetSummary> PutSettingsAsync(string name, JsonObject settings, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<DatasetSummary>(HttpMethod.Put, $"/api/datasets/{Escape(name)}", settings, cancellationToken);
 
     public async Task<IReadOnlyList<SchemaChange>> GetSchemaChangesAsync(string name, CancellationToken cancellationToken = default) =>
         await GetAsync<SchemaChange[]>($"/api/datasets/{Escape(name)}/schema-changes", cancellationToken);
@@ -95,14 +91,72 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
         return await ReadAsync<UploadAccepted>(response, cancellationToken);
     }
 
-    /// <summary>How long a profile or an aggregate may take before the Api counts as not answering.</summary>
+    public async Task<IReadOnlyList<SourceSummary>> GetSourcesAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<SourceSummary[]>("/api/sources", cancellationToken);
+
+    /// <summary>The source, or null when there is none of that name.</summary>
+    public async Task<SourceSummary?> GetSourceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/sources/{Escape(name)}", null, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<SourceSummary>(response, cancellationToken);
+    }
+
+    /// <summary>Creates a source; the Api's message starts with the first field it refused (<c>rest.url ...</c>).</summary>
+    public Task<SourceSummary> CreateSourceAsync(JsonObject definition, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<SourceSummary>(HttpMethod.Post, "/api/sources", definition, cancellationToken);
+
+    /// <summary>Replaces a source's definition (or creates it).</summary>
+    public Task<SourceSummary> PutSourceAsync(string name, JsonObject definition, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<SourceSummary>(HttpMethod.Put, $"/api/sources/{Escape(name)}", definition, cancellationToken);
+
+    public async Task DeleteSourceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/api/sources/{Escape(name)}", null, cancellationToken);
+        await ThrowIfFailedAsync(response, cancellationToken);
+    }
+
+    /// <summary>Queues a run of the source now; refused (409) while one is queued or running, and for a drop zone.</summary>
+    public async Task<UploadAccepted> RunSourceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/sources/{Escape(name)}/runs", null, cancellationToken);
+        return await ReadAsync<UploadAccepted>(response, cancellationToken);
+    }
+
+    /// <summary>Fetches a definition's first records without keeping anything. The source may be slow, so no short timeout.</summary>
+    public Task<SourceTestResult> TestSourceAsync(JsonObject definition, CancellationToken cancellationToken = default)
+    {
+        var content = new StringContent(definition.ToJsonString(), Encoding.UTF8, "application/json");
+        return LongAsync<SourceTestResult>(HttpMethod.Post, "/api/sources/test", content, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SecretSummary>> GetSecretsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<SecretSummary[]>("/api/secrets", cancellationToken);
+
+    /// <summary>Stores a secret's value; nothing ever reads it back.</summary>
+    public async Task PutSecretAsync(string name, string value, CancellationToken cancellationToken = default)
+    {
+        using var content = new StringContent(new JsonObject { ["value"] = value }.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Put, $"/api/secrets/{Escape(name)}", content, cancellationToken);
+        await ThrowIfFailedAsync(response, cancellationToken);
+    }
+
+    public async Task DeleteSecretAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/api/secrets/{Escape(name)}", null, cancellationToken);
+        await ThrowIfFailedAsync(response, cancellationToken);
+    }
+
+    /// <summary>How long a profile, an aggregate or a source test may take before the Api counts as not answering.</summary>
     public static readonly TimeSpan LongReadTimeout = TimeSpan.FromMinutes(2);
 
-    private async Task<T> GetLongAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
+    private Task<T> GetLongAsync<T>(string pathAndQuery, CancellationToken cancellationToken) =>
+        LongAsync<T>(HttpMethod.Get, pathAndQuery, null, cancellationToken);
+
+    private async Task<T> LongAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(LongReadTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = new HttpRequestMessage(method, pathAndQuery) { Content = content };
         try
         {
             using var response = await Send(transfers, request, HttpCompletionOption.ResponseContentRead, limit.Token);
@@ -112,6 +166,13 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
         {
             throw new ApiUnavailableException(new TimeoutException($"no answer within {LongReadTimeout.TotalMinutes:0} minutes", e));
         }
+    }
+
+    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(method, path, content, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
     }
 
     private async Task<T> GetAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
@@ -145,6 +206,14 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        await ThrowIfFailedAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+            ?? throw new ApiException("The Api answered with an empty body.", (int)response.StatusCode, null);
+    }
+
+    /// <summary>An answer other than 2xx as an <see cref="ApiException"/> with the Api's message.</summary>
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (!response.IsSuccessStatusCode)
         {
             var problem = await TryReadProblemAsync(response, cancellationToken);
@@ -153,9 +222,6 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
                 (int)response.StatusCode,
                 problem?.Extensions.TryGetValue("parameter", out var parameter) == true ? parameter?.ToString() : null);
         }
-
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new ApiException("The Api answered with an empty body.", (int)response.StatusCode, null);
     }
 
     private static async Task<ProblemDetails?> TryReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -57,13 +57,14 @@ public sealed record RowsQuery
     }
 }
 
-/// <summary>Which runs to list, newest first.</summary>
-public sealed record RunsQuery(string? Dataset = null, string? Status = null, int Limit = 50)
+/// <summary>Which runs to list, newest first: of a dataset, with a status, or started by a source.</summary>
+public sealed record RunsQuery(string? Dataset = null, string? Status = null, int Limit = 50, string? Source = null)
 {
     public string ToQueryString()
     {
         var query = new QueryText();
         query.Add("dataset", Dataset);
+        query.Add("source", Source);
         query.Add("status", Status);
         query.Add("limit", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return query.ToString();
