@@ -56,6 +56,26 @@ public sealed class RunStagesTests
     }
 
     [Fact]
+    public void A_source_run_shows_its_fetch_before_the_passes()
+    {
+        var run = Run("Succeeded") with
+        {
+            StartedAt = Created.AddSeconds(1),
+            FinishedAt = Created.AddSeconds(9),
+            Timings = new RunTimings(InferMs: 500, StageMs: 1_000, LoadMs: 500),
+            Source = "crm",
+            FetchMs = 2_000,
+        };
+
+        var stages = RunStages.Of(run, Created.AddHours(1));
+
+        Assert.Equal(
+            ["Queued", "Fetch from the source", "Read and infer the schema", "Validate, type and stage rows", "Load into the dataset", "Succeeded"],
+            stages.Select(s => s.Name));
+        Assert.Equal(["1.0 s", "2.0 s", "500 ms", "1.0 s", "500 ms", ""], stages.Select(s => s.Text));
+    }
+
+    [Fact]
     public void A_very_short_stage_still_shows_a_sliver()
     {
         var run = Run("Succeeded") with

@@ -25,6 +25,12 @@ public static class RunStages
             ("Queued", run.StartedAt is null && !run.HasEnded ? "active" : "done", queued),
         };
 
+        if (run.Source is not null && run.FetchMs is { } fetched)
+        {
+            // A source's run fetches its payload into Blob Storage before it is read.
+            stages.Add(("Fetch from the source", "done", TimeSpan.FromMilliseconds(fetched)));
+        }
+
         if (run.Timings is { } t)
         {
             // The worker reports its three passes when the run ends.
