@@ -70,8 +70,7 @@ public static class SourcesApi
             return Problems.InvalidSourceName(name);
         }
 
-        var normalized = name.ToLowerInvariant();
-        var source = await catalog.Sources.SingleOrDefaultAsync(s => s.NormalizedName == normalized, cancellationToken);
+        var source = await FindAsync(catalog, name, cancellationToken);
         if (source is null)
         {
             return Problems.SourceNotFound(name);
@@ -85,16 +84,18 @@ public static class SourcesApi
                 statusCode: StatusCodes.Status409Conflict, title: "Drop zones run on arrival");
         }
 
-        if (await SourceRuns.ActiveRunAsync(catalog, source.Id, cancellationToken) is { } active)
-        {
-            return TypedResults.Problem(
-                $"Run {active.Id} of source '{source.Name}' is still {active.Status.ToString().ToLowerInvariant()}; a source runs one at a time.",
-                statusCode: StatusCodes.Status409Conflict, title: "Source is running");
-        }
-
         try
         {
-            var run = await SourceRuns.QueuePullAsync(catalog, queue, source, time.GetUtcNow().UtcDateTime, cancellationToken);
+            var start = await SourceRuns.StartPullAsync(catalog, queue, source, time.GetUtcNow().UtcDateTime, cancellationToken);
+            if (start.Started is not { } run)
+            {
+                return TypedResults.Problem(
+                    start.Active is { } active
+                        ? $"Run {active.Id} of source '{source.Name}' is still {active.Status.ToString().ToLowerInvariant()}; a source runs one at a time."
+                        : $"Another run of source '{source.Name}' was started a moment ago; a source runs one at a time.",
+                    statusCode: StatusCodes.Status409Conflict, title: "Source is running");
+            }
+
             return TypedResults.Accepted($"/api/runs/{run.Id}", new UploadAccepted(run.Id, nameof(RunStatus.Queued)));
         }
         catch (SourceRunException e)

@@ -24,27 +24,53 @@ public static class SourceRuns
             .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
-    /// Queues a run of a REST or database source whose payload the worker fetches: JSON Lines, stored under the run's
-    /// raw blob before it is read. The caller checks <see cref="ActiveRunAsync"/> first.
+    /// Starts a run of a REST or database source whose payload the worker fetches (JSON Lines, stored under the run's
+    /// raw blob before it is read), unless one is queued or running. Two starters racing (a double-clicked
+    /// <c>Run now</c>, or <c>Run now</c> and the scheduler) cannot both win: each claims the source by moving its
+    /// <see cref="Source.LastRunAt"/> from the value it read, in the same transaction that writes the run. Pass the
+    /// source as read from the catalog, untracked: its <see cref="Source.LastRunAt"/> is the claim.
     /// </summary>
+    /// <returns>The run started, or the run that is still active (or null when another starter won meanwhile).</returns>
     /// <exception cref="SourceRunException">The run could not be queued; it is recorded as failed.</exception>
-    public static Task<Run> QueuePullAsync(
+    public static async Task<SourceRunStart> StartPullAsync(
         CatalogDbContext catalog, IIngestionQueue queue, Source source, DateTime now, CancellationToken cancellationToken)
     {
         var runId = Guid.CreateVersion7();
         var fileName = source.Name + ".jsonl";
-        return QueueAsync(catalog, queue, source, new Run
+        var run = new Run
         {
             Id = runId,
             BlobName = RawStore.BlobNameFor(source.DatasetName, runId, fileName),
             FileName = fileName,
             Options = RunOptions.Serialize(new FormatOptions { Format = "jsonl" }),
-        }, now, cancellationToken);
+            Dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken),
+        };
+
+        await using (var transaction = await catalog.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var seen = source.LastRunAt;
+            var claimed = await catalog.Sources
+                .Where(s => s.Id == source.Id && s.LastRunAt == seen)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastRunAt, now), cancellationToken);
+            var active = await ActiveRunAsync(catalog, source.Id, cancellationToken);
+            if (claimed == 0 || active is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new SourceRunStart(null, active);
+            }
+
+            Prepare(catalog, source, run, now);
+            await catalog.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await SendAsync(catalog, queue, run, now);
+        return new SourceRunStart(run, null);
     }
 
     /// <summary>
     /// Adds <paramref name="run"/> (its id, blob, file name and options set by the caller) to the catalog as a Queued
-    /// run of <paramref name="source"/>, and sends its message.
+    /// run of <paramref name="source"/>, and sends its message. Used for drop-zone files, one run each.
     /// </summary>
     /// <exception cref="DbUpdateException">A run with the same id exists already.</exception>
     /// <exception cref="SourceRunException">The run could not be queued; it is recorded as failed.</exception>
@@ -52,25 +78,28 @@ public static class SourceRuns
         CatalogDbContext catalog, IIngestionQueue queue, Source source, Run run, DateTime now, CancellationToken cancellationToken)
     {
         run.Dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken);
+        Prepare(catalog, source, run, now);
+        await catalog.SaveChangesAsync(cancellationToken);
+        await catalog.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastRunAt, now), cancellationToken);
+        await SendAsync(catalog, queue, run, now);
+        return run;
+    }
+
+    private static void Prepare(CatalogDbContext catalog, Source source, Run run, DateTime now)
+    {
         run.Status = RunStatus.Queued;
         run.SourceId = source.Id;
         run.SourceName = source.Name;
         run.Mapping = source.Mapping;
         run.CreatedAt = now;
         catalog.Runs.Add(run);
-        if (catalog.Sources.Local.FirstOrDefault(s => s.Id == source.Id) is { } tracked)
-        {
-            tracked.LastRunAt = now;
-        }
-        else
-        {
-            await catalog.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastRunAt, now), cancellationToken);
-        }
+    }
 
-        await catalog.SaveChangesAsync(cancellationToken);
+    private static async Task SendAsync(CatalogDbContext catalog, IIngestionQueue queue, Run run, DateTime now)
+    {
         try
         {
-            await queue.SendAsync(RunMessage.For(run.Id), cancellationToken);
+            await queue.SendAsync(RunMessage.For(run.Id), CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -80,10 +109,11 @@ public static class SourceRuns
             await catalog.SaveChangesAsync(CancellationToken.None);
             throw new SourceRunException(run.Error, e);
         }
-
-        return run;
     }
 }
+
+/// <summary>What <see cref="SourceRuns.StartPullAsync"/> did: <see cref="Started"/>, or not because of <see cref="Active"/>.</summary>
+public sealed record SourceRunStart(Run? Started, Run? Active);
 
 /// <summary>A source's run could not be started; the message says why.</summary>
 public sealed class SourceRunException(string message, Exception? inner = null) : Exception(message, inner);

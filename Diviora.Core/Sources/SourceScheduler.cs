@@ -49,15 +49,15 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
                 continue;
             }
 
-            if (await SourceRuns.ActiveRunAsync(catalog, source.Id, cancellationToken) is { } active)
-            {
-                LogSkipped(source.Name, active.Id, next);
-                continue;
-            }
-
             try
             {
-                var run = await SourceRuns.QueuePullAsync(catalog, queue, source, nowUtc, cancellationToken);
+                var start = await SourceRuns.StartPullAsync(catalog, queue, source, nowUtc, cancellationToken);
+                if (start.Started is not { } run)
+                {
+                    LogSkipped(source.Name, start.Active?.Id, next);
+                    continue;
+                }
+
                 started.Add(run);
                 LogStarted(source.Name, run.Id, was!.Value, next);
             }
@@ -73,8 +73,8 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
     [LoggerMessage(LogLevel.Information, "Source {Source}: scheduled run {RunId} started (due {DueAt:o}); next at {NextAt:o}")]
     private partial void LogStarted(string source, Guid runId, DateTime dueAt, DateTime? nextAt);
 
-    [LoggerMessage(LogLevel.Information, "Source {Source}: run {RunId} has not ended, so this tick is skipped; next at {NextAt:o}")]
-    private partial void LogSkipped(string source, Guid runId, DateTime? nextAt);
+    [LoggerMessage(LogLevel.Information, "Source {Source}: run {RunId} has not ended (or another was just started), so this tick is skipped; next at {NextAt:o}")]
+    private partial void LogSkipped(string source, Guid? runId, DateTime? nextAt);
 
     [LoggerMessage(LogLevel.Warning, "Source {Source}: its schedule no longer reads; it will not run until it is saved again")]
     private partial void LogBadSchedule(Exception exception, string source);

@@ -177,6 +177,34 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         Assert.Equal(2, queue.Sent.Count);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Starters_racing_for_one_source_start_one_run_and_the_others_are_told_why(string kind)
+    {
+        await using var engine = await fixture.EngineAsync(kind);
+        var source = await SaveAsync(engine, new SourceDefinition
+        {
+            Name = "raced", Kind = "rest", Dataset = "raced", Rest = new RestSettings { Url = "http://127.0.0.1:9/raced" },
+        });
+        var queue = new RecordingQueue();
+
+        async Task<SourceRunStart> StartAsync()
+        {
+            await using var catalog = engine.Get<IWarehouse>().CreateCatalog();
+            var read = await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id);
+            return await SourceRuns.StartPullAsync(catalog, queue, read, DateTime.UtcNow, CancellationToken.None);
+        }
+
+        var starts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(StartAsync)));
+        var again = await StartAsync();
+
+        var started = Assert.Single(starts, s => s.Started is not null);
+        Assert.Equal([started.Started!.Id], queue.Sent);
+        Assert.Equal(started.Started.Id, again.Active?.Id);
+        Assert.All(starts.Where(s => s.Started is null), s => Assert.True(s.Active is null || s.Active.Id == started.Started.Id));
+    }
+
     [Fact]
     public async Task Dropped_files_become_one_run_each_even_with_two_scanners_and_are_archived()
     {
@@ -432,7 +460,8 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         Run run;
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
         {
-            run = await SourceRuns.QueuePullAsync(catalog, queue, source, DateTime.UtcNow, CancellationToken.None);
+            var current = await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id);
+            run = (await SourceRuns.StartPullAsync(catalog, queue, current, DateTime.UtcNow, CancellationToken.None)).Started!;
         }
 
         await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(run.Id, null, null), 1, CancellationToken.None);
