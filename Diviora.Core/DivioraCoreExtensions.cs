@@ -87,6 +87,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<IngestionPipeline>();
         builder.Services.AddSingleton<SourceScheduler>();
         builder.Services.AddSingleton<DropzoneIntake>();
+        builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
         return builder;
     }

@@ -166,6 +166,11 @@ public static class SourcesApi
             return problem!;
         }
 
+        if (await OverlappingDropzoneAsync(catalog, definition, cancellationToken) is { } overlap)
+        {
+            return overlap;
+        }
+
         var now = time.GetUtcNow();
         var source = definition.ToSource(now.UtcDateTime);
         if (await FindAsync(catalog, source.Name, cancellationToken) is { } existing)
@@ -204,6 +209,11 @@ public static class SourcesApi
         if (definition is null)
         {
             return problem!;
+        }
+
+        if (await OverlappingDropzoneAsync(catalog, definition, cancellationToken) is { } overlap)
+        {
+            return overlap;
         }
 
         var now = time.GetUtcNow();
@@ -264,6 +274,33 @@ public static class SourcesApi
         }
 
         return definition.Validate() is { } invalid ? (null, Problems.InvalidSource(invalid)) : (definition, null);
+    }
+
+    /// <summary>
+    /// A 409 when a drop zone's prefix holds, or lies inside, another drop-zone source's: a file there would belong to
+    /// both. Null otherwise.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> OverlappingDropzoneAsync(CatalogDbContext catalog, SourceDefinition definition, CancellationToken cancellationToken)
+    {
+        if (definition.Dropzone?.Prefix is not { } prefix)
+        {
+            return null;
+        }
+
+        var normalized = definition.Name!.ToLowerInvariant();
+        var others = await catalog.Sources.AsNoTracking().Where(s => s.Kind == "dropzone" && s.NormalizedName != normalized).ToListAsync(cancellationToken);
+        foreach (var other in others)
+        {
+            if (SourceDefinition.From(other).Dropzone?.Prefix is { } taken
+                && (prefix.StartsWith(taken, StringComparison.Ordinal) || taken.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                return TypedResults.Problem(
+                    $"dropzone.prefix '{prefix}' overlaps '{taken}', the prefix of source '{other.Name}': a file there would belong to both. Choose a folder of its own.",
+                    statusCode: StatusCodes.Status409Conflict, title: "Drop zones overlap");
+            }
+        }
+
+        return null;
     }
 
     private static string Location(Source source) => $"/api/sources/{Uri.EscapeDataString(source.Name)}";

@@ -137,6 +137,11 @@ public sealed record DatasetSettings
                 return "sourcePriority applies to mode 'upsert' only: it decides which source's row a key keeps.";
             }
 
+            if (KeepsDocuments)
+            {
+                return "sourcePriority does not apply to documents: a dataset that keeps documents cannot rank its sources yet.";
+            }
+
             if (priority.Count > MaxSourcePriority || priority.Any(p => !DatasetName.IsValid(p))
                 || priority.Distinct(StringComparer.OrdinalIgnoreCase).Count() != priority.Count)
             {

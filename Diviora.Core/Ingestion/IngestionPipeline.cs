@@ -111,7 +111,7 @@ public sealed partial class IngestionPipeline(
             inferredColumns = await InferColumnsAsync(run, options, settings, rules, cancellationToken);
         }
 
-        var plan = SchemaPlan.For(existing, inferredColumns);
+        var plan = SchemaPlan.For(existing, inferredColumns, fromSource: run.SourceName is not null);
         var inferred = Stopwatch.GetTimestamp();
 
         // A direct load holds its transaction for the whole read. A schema change to an existing table would lock

@@ -35,6 +35,7 @@ public sealed class MappedRecordReader : IRecordReader
         var constantNames = constants.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var header = new List<string>();
         var fields = new List<int>();
+        var from = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < inner.Header.Count; i++)
         {
             var name = renames.TryGetValue(inner.Header[i], out var renamed) ? renamed : inner.Header[i];
@@ -48,6 +49,13 @@ public sealed class MappedRecordReader : IRecordReader
             if (constantNames.Contains(name))
             {
                 continue;
+            }
+
+            if (!from.TryAdd(name, inner.Header[i]))
+            {
+                throw new IngestionDataException(
+                    $"The payload's fields '{from[name]}' and '{inner.Header[i]}' would both be the column '{name}' after the source's mapping. " +
+                    "Map one of them to another name.");
             }
 
             header.Add(name);

@@ -167,8 +167,13 @@ public sealed record SourceDefinition
     /// </summary>
     private static string CursorScope(SourceDefinition definition) => definition.Kind switch
     {
-        "rest" => JsonSerializer.Serialize(new { definition.Kind, definition.Rest?.Url, definition.Rest?.RecordsPath, definition.Rest?.Incremental }, Json),
-        "database" => JsonSerializer.Serialize(new { definition.Kind, definition.Database?.Provider, definition.Database?.Connection, definition.Database?.Query, definition.Database?.Incremental }, Json),
+        // Trimmed: a form that trims what it shows must not reset the cursor of a definition saved with a trailing newline.
+        "rest" => JsonSerializer.Serialize(new { definition.Kind, Url = definition.Rest?.Url?.Trim(), RecordsPath = definition.Rest?.RecordsPath?.Trim(), definition.Rest?.Incremental }, Json),
+        "database" => JsonSerializer.Serialize(new
+        {
+            definition.Kind, definition.Database?.Provider, Connection = definition.Database?.Connection?.Trim(), Query = definition.Database?.Query?.Trim(),
+            definition.Database?.Incremental,
+        }, Json),
         _ => definition.Kind ?? "",
     };
 

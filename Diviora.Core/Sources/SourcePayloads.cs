@@ -26,6 +26,9 @@ namespace Diviora.Core.Sources;
 public sealed class SourcePayloads(
     IWarehouse warehouse, RawStore raw, IncomingStore incoming, RestFetcher rest, RestFetcher preview, DatabaseFetcher database)
 {
+    /// <summary>The longest incremental cursor a source keeps.</summary>
+    public const int MaxCursorLength = 1000;
+
     /// <summary>The most records a preview shows.</summary>
     public const int MaxPreviewRecords = 20;
 
@@ -81,6 +84,13 @@ public sealed class SourcePayloads(
                     await raw.DeleteIfExistsAsync(run.BlobName, cancellationToken);
                     await raw.UploadAsync(run.BlobName, file, "application/jsonl", cancellationToken);
                 }
+            }
+
+            if (fetched.Cursor is { Length: > MaxCursorLength } tooLong)
+            {
+                throw new IngestionDataException(
+                    $"Fetching source '{source.Name}' failed: the incremental cursor is {tooLong.Length:N0} characters long, more than the {MaxCursorLength:N0} " +
+                    "a cursor may hold. Choose a cursor field whose values are short, such as a timestamp or an id.");
             }
 
             activity?.SetTag("diviora.source.records", fetched.Records);
@@ -164,15 +174,15 @@ public sealed class SourcePayloads(
     {
         private int _lines;
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            await base.WriteAsync(buffer, cancellationToken);
+            _lines += buffer.Span.Count((byte)'\n');
             if (_lines >= max)
             {
+                // Enough to show: the fetcher stops here instead of asking for the next page.
                 throw new FullException();
             }
-
-            _lines += buffer.Span.Count((byte)'\n');
-            return base.WriteAsync(buffer, cancellationToken);
         }
 
         public List<JsonObject> Records()

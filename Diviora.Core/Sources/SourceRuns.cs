@@ -64,16 +64,17 @@ public static class SourceRuns
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await SendAsync(catalog, queue, run, now);
+        await SendOrFailAsync(catalog, queue, run, now);
         return new SourceRunStart(run, null);
     }
 
     /// <summary>
     /// Adds <paramref name="run"/> (its id, blob, file name and options set by the caller) to the catalog as a Queued
-    /// run of <paramref name="source"/>, and sends its message. Used for drop-zone files, one run each.
+    /// run of <paramref name="source"/>, and sends its message. Used for drop-zone files, one run each. When the message
+    /// cannot be sent the run stays Queued: the file stays in the drop zone, and the next scan sends it again.
     /// </summary>
     /// <exception cref="DbUpdateException">A run with the same id exists already.</exception>
-    /// <exception cref="SourceRunException">The run could not be queued; it is recorded as failed.</exception>
+    /// <exception cref="SourceRunException">The message could not be sent.</exception>
     public static async Task<Run> QueueAsync(
         CatalogDbContext catalog, IIngestionQueue queue, Source source, Run run, DateTime now, CancellationToken cancellationToken)
     {
@@ -81,7 +82,15 @@ public static class SourceRuns
         Prepare(catalog, source, run, now);
         await catalog.SaveChangesAsync(cancellationToken);
         await catalog.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastRunAt, now), cancellationToken);
-        await SendAsync(catalog, queue, run, now);
+        try
+        {
+            await queue.SendAsync(RunMessage.For(run.Id), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new SourceRunException($"The run could not be queued yet: {e.Message}", e);
+        }
+
         return run;
     }
 
@@ -95,7 +104,8 @@ public static class SourceRuns
         catalog.Runs.Add(run);
     }
 
-    private static async Task SendAsync(CatalogDbContext catalog, IIngestionQueue queue, Run run, DateTime now)
+    /// <summary>Sends a pulled run's message, or records the run as failed: nothing else would ever send it.</summary>
+    private static async Task SendOrFailAsync(CatalogDbContext catalog, IIngestionQueue queue, Run run, DateTime now)
     {
         try
         {

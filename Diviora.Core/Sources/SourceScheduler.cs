@@ -15,6 +15,9 @@ namespace Diviora.Core.Sources;
 /// </summary>
 public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueue queue, TimeProvider time, ILogger<SourceScheduler> logger)
 {
+    /// <summary>How long a source's run may wait Queued, never started, before a due tick sends its message again.</summary>
+    public static readonly TimeSpan StaleQueued = TimeSpan.FromMinutes(5);
+
     /// <summary>Starts the runs due now; returns the runs started.</summary>
     public async Task<IReadOnlyList<Run>> TickAsync(CancellationToken cancellationToken)
     {
@@ -29,18 +32,20 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
         foreach (var source in due)
         {
             DateTime? next;
+            var was = source.NextRunAt;
             try
             {
                 next = SourceSchedule.For(source.Enabled, source.Schedule, source.TimeZone).Next(now)?.UtcDateTime;
             }
             catch (FormatException e)
             {
-                // The Api refuses such definitions; one that slipped in must not stop the others.
+                // The Api refuses such definitions; one that slipped in must not stop the others, nor run.
                 LogBadSchedule(e, source.Name);
-                next = null;
+                await catalog.Sources.Where(s => s.Id == source.Id && s.NextRunAt == was)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextRunAt, (DateTime?)null), cancellationToken);
+                continue;
             }
 
-            var was = source.NextRunAt;
             var claimed = await catalog.Sources
                 .Where(s => s.Id == source.Id && s.NextRunAt == was)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextRunAt, next), cancellationToken);
@@ -55,6 +60,14 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
                 if (start.Started is not { } run)
                 {
                     LogSkipped(source.Name, start.Active?.Id, next);
+                    if (start.Active is { Status: RunStatus.Queued, Attempts: 0 } waiting && nowUtc - waiting.CreatedAt > StaleQueued)
+                    {
+                        // Queued long ago and never started: its message may be lost (a crash between the commit and the
+                        // send). Sending it again is safe, since a run is processed once whatever its messages.
+                        await queue.SendAsync(RunMessage.For(waiting.Id), cancellationToken);
+                        LogRequeued(source.Name, waiting.Id);
+                    }
+
                     continue;
                 }
 
@@ -75,6 +88,9 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
 
     [LoggerMessage(LogLevel.Information, "Source {Source}: run {RunId} has not ended (or another was just started), so this tick is skipped; next at {NextAt:o}")]
     private partial void LogSkipped(string source, Guid? runId, DateTime? nextAt);
+
+    [LoggerMessage(LogLevel.Warning, "Source {Source}: run {RunId} has waited Queued too long; its message was sent again")]
+    private partial void LogRequeued(string source, Guid runId);
 
     [LoggerMessage(LogLevel.Warning, "Source {Source}: its schedule no longer reads; it will not run until it is saved again")]
     private partial void LogBadSchedule(Exception exception, string source);

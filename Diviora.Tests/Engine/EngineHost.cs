@@ -41,6 +41,7 @@ public sealed class EngineHost : IAsyncDisposable
 
         builder.Configuration["Diviora:Queue:RetryDelay"] = "00:00:00.010";
         builder.Configuration["Diviora:Queue:PollInterval"] = "00:00:00.050";
+        builder.Configuration["Diviora:Sources:DropzoneQuietSeconds"] = "0";
         builder.Services.AddSingleton(new BlobServiceClient(azurite.ConnectionString));
         builder.Services.AddSingleton(new QueueServiceClient(azurite.ConnectionString));
         builder.AddDivioraCore();

@@ -129,14 +129,20 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Run_now_is_refused_for_a_drop_zone_and_an_unknown_source()
+    public async Task Run_now_is_refused_for_a_drop_zone_and_an_unknown_source_and_drop_zones_may_not_overlap()
     {
         using var created = await _api.PostAsync("/api/sources", Json("""{"name":"drop-refused","kind":"dropzone","dataset":"d","dropzone":{"prefix":"refused/"}}"""));
+        using var inside = await _api.PostAsync("/api/sources", Json("""{"name":"drop-inside","kind":"dropzone","dataset":"d","dropzone":{"prefix":"refused/deeper/"}}"""));
+        using var samePut = await _api.PutAsync("/api/sources/drop-refused", Json("""{"kind":"dropzone","dataset":"d2","dropzone":{"prefix":"refused/"}}"""));
         using var dropzone = await _api.PostAsync("/api/sources/drop-refused/runs", null);
         using var unknown = await _api.PostAsync("/api/sources/no-such-source/runs", null);
         using var invalid = await _api.PostAsync("/api/sources/test", Json("""{"kind":"rest","dataset":"d","rest":{"url":"https://x.example.com","headers":{"Authorization":"Bearer abc"}}}"""));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, inside.StatusCode);
+        Assert.Equal("dropzone.prefix 'refused/deeper/' overlaps 'refused/', the prefix of source 'drop-refused': a file there would belong to both. Choose a folder of its own.",
+            (await inside.ProblemAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, samePut.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, dropzone.StatusCode);
         Assert.Contains("runs when a file arrives", (await dropzone.ProblemAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

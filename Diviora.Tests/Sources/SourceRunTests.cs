@@ -152,7 +152,8 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         Assert.Equal([fired.Id], queue.Sent);
         Assert.Equal(new DateTime(2026, 3, 28, 23, 15, 0, DateTimeKind.Utc), (await SourceAsync(engine, source.Id)).NextRunAt);
 
-        // Its run is still queued: the next tick is skipped, not stacked.
+        // Its run is still going: the next tick is skipped, not stacked.
+        await engine.UpdateRunAsync(fired.Id, r => (r.Status, r.Attempts) = (RunStatus.Running, 1));
         time.Advance(TimeSpan.FromMinutes(15));
         Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
         await engine.UpdateRunAsync(fired.Id, r => r.Status = RunStatus.Succeeded);
@@ -299,6 +300,93 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         {
             Assert.Equal(1, await catalog.Runs.CountAsync(r => r.SourceId == source.Id));
         }
+    }
+
+    [Fact]
+    public async Task A_file_whose_message_could_not_be_sent_stays_and_is_queued_by_the_next_scan_and_a_fresh_file_waits()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        await SaveAsync(engine, new SourceDefinition { Name = "flaky", Kind = "dropzone", Dataset = "flaky", Dropzone = new DropzoneSettings { Prefix = "flaky/" } });
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(IncomingStore.ContainerName);
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("flaky/a.csv");
+        await blob.UploadAsync(BinaryData.FromString("id\n1\n"), overwrite: true);
+        DropzoneIntake Intake(IIngestionQueue queue, double quietSeconds = 0) => new(
+            engine.Get<IWarehouse>(), engine.Get<IncomingStore>(), engine.Get<RawStore>(), queue, TimeProvider.System, NullLogger<DropzoneIntake>.Instance,
+            Microsoft.Extensions.Options.Options.Create(new SourcesOptions { DropzoneQuietSeconds = quietSeconds }));
+
+        Assert.Equal(0, await Intake(new RecordingQueue(), quietSeconds: 3600).ScanAsync(CancellationToken.None));
+        Assert.Equal(0, await Intake(new BrokenQueue()).ScanAsync(CancellationToken.None));
+        Assert.True(await blob.ExistsAsync());
+        Run run;
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            run = await catalog.Runs.AsNoTracking().SingleAsync(r => r.SourceName == "flaky");
+        }
+
+        Assert.Equal(RunStatus.Queued, run.Status);
+        var queue = new RecordingQueue();
+        await Intake(queue).ScanAsync(CancellationToken.None);
+        Assert.Equal([run.Id], queue.Sent);
+        Assert.False(await blob.ExistsAsync());
+    }
+
+    [Fact]
+    public async Task An_upload_may_not_carry_a_source_column_and_a_mapping_may_not_merge_two_fields()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+
+        var upload = await engine.LoadAsync("posing", "id,_source\n1,erp\n");
+
+        Assert.Equal(RunStatus.Failed, upload.Status);
+        Assert.StartsWith("The file has a column named '_source'", upload.Error, StringComparison.Ordinal);
+
+        var source = await SaveAsync(engine, new SourceDefinition
+        {
+            Name = "merging", Kind = "dropzone", Dataset = "merging", Dropzone = new DropzoneSettings { Prefix = "merging/" },
+            Mapping = new SourceMapping { Columns = new Dictionary<string, string> { ["cust_id"] = "id" } },
+        });
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(IncomingStore.ContainerName);
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient("merging/a.csv").UploadAsync(BinaryData.FromString("id,cust_id\n1,2\n"), overwrite: true);
+        var queue = new RecordingQueue();
+        await new DropzoneIntake(engine.Get<IWarehouse>(), engine.Get<IncomingStore>(), engine.Get<RawStore>(), queue, TimeProvider.System,
+            NullLogger<DropzoneIntake>.Instance).ScanAsync(CancellationToken.None);
+        await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(queue.Sent.Single(), null, null), 1, CancellationToken.None);
+
+        var merged = await engine.RunAsync(queue.Sent.Single());
+        Assert.Equal(RunStatus.Failed, merged.Status);
+        Assert.Equal("The payload's fields 'id' and 'cust_id' would both be the column 'id' after the source's mapping. Map one of them to another name.", merged.Error);
+        Assert.Equal(source.Id, merged.SourceId);
+    }
+
+    [Fact]
+    public async Task A_run_queued_long_ago_and_never_started_is_queued_again_when_its_source_is_due()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 9, 59, 0, TimeSpan.Zero));
+        var definition = new SourceDefinition
+        {
+            Name = "stuck", Kind = "rest", Dataset = "stuck", Schedule = "*/5 * * * *", Rest = new RestSettings { Url = "http://127.0.0.1:9/stuck" },
+        };
+        var source = await SaveAsync(engine, definition, time.GetUtcNow().UtcDateTime);
+        var lost = new RecordingQueue();
+        Run stuck;
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            stuck = (await SourceRuns.StartPullAsync(catalog, lost, await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id),
+                time.GetUtcNow().UtcDateTime, CancellationToken.None)).Started!;
+        }
+
+        var queue = new RecordingQueue();
+        var scheduler = new SourceScheduler(engine.Get<IWarehouse>(), queue, time, NullLogger<SourceScheduler>.Instance);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        Assert.Empty(queue.Sent);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
+        Assert.Equal([stuck.Id], queue.Sent);
     }
 
     [Theory]
@@ -480,6 +568,11 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         await using var stream = await engine.Get<RawStore>().OpenReadAsync(run.BlobName, CancellationToken.None);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return await reader.ReadToEndAsync();
+    }
+
+    private sealed class BrokenQueue : IIngestionQueue
+    {
+        public Task SendAsync(RunMessage message, CancellationToken cancellationToken) => throw new InvalidOperationException("The queue is away.");
     }
 
     private sealed class RecordingQueue : IIngestionQueue

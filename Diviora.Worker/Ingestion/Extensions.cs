@@ -1,4 +1,5 @@
 using Diviora.Core;
+using Diviora.Core.Sources;
 using Diviora.Worker.Sources;
 
 namespace Diviora.Worker.Ingestion;
@@ -12,7 +13,6 @@ internal static class Extensions
         builder.AddDivioraCore();
         builder.AddDivioraIngestion();
         builder.Services.AddHostedService<IngestionWorker>();
-        builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
         builder.Services.AddHostedService<SourcesWorker>();
     }
 }

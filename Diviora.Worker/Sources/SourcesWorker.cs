@@ -4,39 +4,25 @@ using Microsoft.Extensions.Options;
 
 namespace Diviora.Worker.Sources;
 
-/// <summary>How often the worker looks for due schedules and for files in the drop zone.</summary>
-public sealed class SourcesOptions
-{
-    public const string Section = "Diviora:Sources";
-
-    /// <summary>Seconds between looks at the schedules; a run starts at most this late.</summary>
-    public double ScheduleSeconds { get; set; } = 1;
-
-    /// <summary>Seconds between scans of the drop zone.</summary>
-    public double DropzoneSeconds { get; set; } = 5;
-}
-
 /// <summary>Fires sources' schedules and takes files dropped into the drop zone, until the host stops.</summary>
 internal sealed partial class SourcesWorker(
     SourceScheduler scheduler, DropzoneIntake dropzone, IOptions<SourcesOptions> options, TimeProvider time, ILogger<SourcesWorker> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Separate loops: copying a large dropped file must not hold up schedules.
+        Task.WhenAll(
+            LoopAsync(TimeSpan.FromSeconds(Math.Max(0.1, options.Value.ScheduleSeconds)), scheduler.TickAsync, stoppingToken),
+            LoopAsync(TimeSpan.FromSeconds(Math.Max(0.1, options.Value.DropzoneSeconds)), dropzone.ScanAsync, stoppingToken));
+
+    private async Task LoopAsync<T>(TimeSpan every, Func<CancellationToken, Task<T>> work, CancellationToken stoppingToken)
     {
-        var schedule = TimeSpan.FromSeconds(Math.Max(0.1, options.Value.ScheduleSeconds));
-        var scan = TimeSpan.FromSeconds(Math.Max(0.1, options.Value.DropzoneSeconds));
-        var nextScan = time.GetUtcNow();
-        using var timer = new PeriodicTimer(schedule, time);
+        using var timer = new PeriodicTimer(every, time);
         do
         {
             try
             {
-                await scheduler.TickAsync(stoppingToken);
-                if (time.GetUtcNow() >= nextScan)
-                {
-                    await dropzone.ScanAsync(stoppingToken);
-                    nextScan = time.GetUtcNow() + scan;
-                }
+                await work(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

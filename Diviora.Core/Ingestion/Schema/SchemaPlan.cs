@@ -28,13 +28,17 @@ public sealed class SchemaPlan
 
     /// <summary>Plans a file with <paramref name="fileColumns"/> (names and inferred types) against <paramref name="existing"/>.</summary>
     /// <exception cref="IngestionDataException">A file column takes the name of one of Diviora's own columns.</exception>
-    public static SchemaPlan For(IReadOnlyList<DatasetColumn> existing, IReadOnlyList<InferredColumn> fileColumns)
+    /// <param name="existing">The dataset's columns now.</param>
+    /// <param name="fileColumns">The payload's columns with their inferred types.</param>
+    /// <param name="fromSource">True for a source's run, whose reader adds <c>_source</c>; an upload may not carry it.</param>
+    public static SchemaPlan For(IReadOnlyList<DatasetColumn> existing, IReadOnlyList<InferredColumn> fileColumns, bool fromSource = false)
     {
         var fileNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in fileColumns)
         {
-            // _source is the one reserved name a payload may carry: a source's run adds it to every row.
-            if (Warehouse.SystemColumns.IsReserved(file.Name) && file.Name != Warehouse.SystemColumns.Source)
+            // _source is the one reserved name a source's run carries: its reader adds it to every row. An upload may not
+            // set it, so it cannot pose as a source (and outrank one in a source priority).
+            if (Warehouse.SystemColumns.IsReserved(file.Name) && !(fromSource && file.Name == Warehouse.SystemColumns.Source))
             {
                 throw new IngestionDataException(
                     $"The file has a column named '{file.Name}', but names starting with '_' are Diviora's own ({Warehouse.SystemColumns.Names}). " +

@@ -7,6 +7,7 @@ using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Diviora.Core.Sources.Dropzone;
 
@@ -22,7 +23,8 @@ namespace Diviora.Core.Sources.Dropzone;
 /// its messages), and the file is archived.
 /// </remarks>
 public sealed partial class DropzoneIntake(
-    IWarehouse warehouse, IncomingStore incoming, RawStore raw, IIngestionQueue queue, TimeProvider time, ILogger<DropzoneIntake> logger)
+    IWarehouse warehouse, IncomingStore incoming, RawStore raw, IIngestionQueue queue, TimeProvider time, ILogger<DropzoneIntake> logger,
+    IOptions<SourcesOptions>? options = null)
 {
     /// <summary>Takes every file now under the prefix of each enabled drop-zone source; returns how many runs were started.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
@@ -34,7 +36,8 @@ public sealed partial class DropzoneIntake(
         }
 
         var started = 0;
-        foreach (var source in sources)
+        var settled = time.GetUtcNow() - TimeSpan.FromSeconds(options?.Value.DropzoneQuietSeconds ?? 0);
+        foreach (var source in sources.OrderBy(s => s.NormalizedName, StringComparer.Ordinal))
         {
             var prefix = SourceDefinition.From(source).Dropzone?.Prefix;
             if (prefix is null)
@@ -44,6 +47,12 @@ public sealed partial class DropzoneIntake(
 
             await foreach (var blob in incoming.ListAsync(prefix, cancellationToken))
             {
+                if (blob.LastModified > settled)
+                {
+                    // Still being written, perhaps: the next scan looks again.
+                    continue;
+                }
+
                 try
                 {
                     started += await ReceiveAsync(source, blob, cancellationToken) ? 1 : 0;
@@ -94,8 +103,13 @@ public sealed partial class DropzoneIntake(
                 startedHere = true;
                 LogReceived(blob.Name, source.Name, runId);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
             {
+                if (!await RunExistsAsync(runId, cancellationToken))
+                {
+                    throw;
+                }
+
                 // Another worker took the same version a moment ago.
                 return false;
             }
@@ -109,6 +123,12 @@ public sealed partial class DropzoneIntake(
 
         await incoming.ArchiveAsync(blob, cancellationToken);
         return startedHere;
+    }
+
+    private async Task<bool> RunExistsAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var catalog = warehouse.CreateCatalog();
+        return await catalog.Runs.AnyAsync(r => r.Id == runId, cancellationToken);
     }
 
     /// <summary>The run of one version of one file: the same for every scan and every worker.</summary>
