@@ -677,10 +677,12 @@ public sealed partial class IngestionPipeline(
         run.StageMilliseconds = (long)timings.Stage.TotalMilliseconds;
         // The commit itself is not counted: it runs after this value is written.
         run.LoadMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (run.SourceId is { } sourceId && run.Cursor is { } cursor)
+        if (run.SourceId is { } sourceId && run.Cursor is { } cursor && run.StartedAt is { } runStarted)
         {
             // An incremental source moves on only with a run that loaded: a failed run leaves the cursor where it was.
-            await catalog.Sources.Where(s => s.Id == sourceId)
+            // A source saved since the run started may read another field, URL or query now (and its cursor may have
+            // been cleared for it), so this run's position is not written over it: the next run starts from there.
+            await catalog.Sources.Where(s => s.Id == sourceId && s.UpdatedAt <= runStarted)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Cursor, cursor), cancellationToken);
         }
 

@@ -39,7 +39,7 @@ public sealed partial class RunProcessor(
         try
         {
             // A source's run fetches its payload first; one that found nothing new has nothing to load.
-            if (payloads is not null && !await payloads.EnsureAsync(message.RunId, cancellationToken))
+            if (payloads is not null && !await payloads.EnsureAsync(message.RunId, attempt.Value, cancellationToken))
             {
                 await SucceedEmptyAsync(message.RunId, attempt.Value, cancellationToken);
                 Ended(RunStatus.Succeeded, started);

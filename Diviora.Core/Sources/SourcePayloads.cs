@@ -34,14 +34,17 @@ public sealed class SourcePayloads(
 
     /// <summary>
     /// Makes sure run <paramref name="runId"/> has its payload: fetches it when the run is a REST or database source's and
-    /// has not fetched yet. Returns false when the fetch found no record: the run then has nothing to read.
+    /// has not fetched yet. Returns false when the fetch found no record: the run then has nothing to read. Each attempt
+    /// stores what it fetched under a blob of its own, and records it only while the run is still its attempt, so two
+    /// attempts that overlap (a lock that ran out) never read or replace each other's payload.
     /// </summary>
     /// <exception cref="IngestionDataException">The fetch failed for good (its message says why), or the source is gone.</exception>
-    public async Task<bool> EnsureAsync(Guid runId, CancellationToken cancellationToken)
+    /// <exception cref="RunSupersededException">Another attempt took the run over while this one fetched.</exception>
+    public async Task<bool> EnsureAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenAsync(cancellationToken);
         await using var catalog = warehouse.CatalogOn(connection);
-        var run = await catalog.Runs.SingleAsync(r => r.Id == runId, cancellationToken);
+        var run = await catalog.Runs.AsNoTracking().SingleAsync(r => r.Id == runId, cancellationToken);
         if (run.SourceId is not { } sourceId)
         {
             return true;
@@ -54,6 +57,11 @@ public sealed class SourcePayloads(
 
         var source = await catalog.Sources.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sourceId, cancellationToken)
             ?? throw new IngestionDataException($"Source '{run.SourceName}' was deleted before its run could fetch.");
+        if (source.Kind is not ("rest" or "database"))
+        {
+            throw new IngestionDataException($"Source '{source.Name}' is a {source.Kind} source now: this run, started when it pulled, has nothing to fetch.");
+        }
+
         var definition = SourceDefinition.From(source);
         // Names and counts only: URLs carry query values and connection strings secrets, so neither is traced.
         using var activity = DivioraTelemetry.Ingestion.StartActivity("source fetch");
@@ -61,6 +69,8 @@ public sealed class SourcePayloads(
         activity?.SetTag("diviora.source.kind", source.Kind);
         var started = Stopwatch.GetTimestamp();
         var path = Path.Combine(Path.GetTempPath(), $"diviora-fetch-{runId:N}.jsonl");
+        var blobName = AttemptBlob(run.BlobName, attempt);
+        long size;
         try
         {
             (long Records, string? Cursor) fetched;
@@ -76,13 +86,13 @@ public sealed class SourcePayloads(
                     throw new IngestionDataException(e.Message, e);
                 }
 
-                run.SizeBytes = file.Length;
+                size = file.Length;
                 if (fetched.Records > 0)
                 {
                     file.Position = 0;
-                    // A failed earlier attempt may have stored part of a payload: this fetch replaces it.
-                    await raw.DeleteIfExistsAsync(run.BlobName, cancellationToken);
-                    await raw.UploadAsync(run.BlobName, file, "application/jsonl", cancellationToken);
+                    // A failed earlier attempt of this one may have stored part of it: this fetch replaces it.
+                    await raw.DeleteIfExistsAsync(blobName, cancellationToken);
+                    await raw.UploadAsync(blobName, file, "application/jsonl", cancellationToken);
                 }
             }
 
@@ -95,15 +105,33 @@ public sealed class SourcePayloads(
 
             activity?.SetTag("diviora.source.records", fetched.Records);
             DivioraTelemetry.RecordsFetched.Add(fetched.Records, new KeyValuePair<string, object?>("diviora.source.kind", source.Kind));
-            run.Cursor = fetched.Cursor;
-            run.FetchMilliseconds = Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            await catalog.SaveChangesAsync(cancellationToken);
+            var fetchedIn = Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var recorded = await catalog.Runs
+                .Where(r => r.Id == runId && r.Attempts == attempt && r.Status == RunStatus.Running)
+                .ExecuteUpdateAsync(r => r
+                    .SetProperty(x => x.BlobName, blobName)
+                    .SetProperty(x => x.SizeBytes, size)
+                    .SetProperty(x => x.Cursor, fetched.Cursor)
+                    .SetProperty(x => x.FetchMilliseconds, fetchedIn), cancellationToken);
+            if (recorded == 0)
+            {
+                await raw.DeleteIfExistsAsync(blobName, CancellationToken.None);
+                throw new RunSupersededException(runId);
+            }
+
             return fetched.Records > 0;
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>The blob attempt <paramref name="attempt"/> stores its fetch in: <c>{dataset}/{run}/a{attempt}-{file}</c>.</summary>
+    private static string AttemptBlob(string queuedBlob, int attempt)
+    {
+        var slash = queuedBlob.LastIndexOf('/');
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{queuedBlob[..(slash + 1)]}a{attempt}-{queuedBlob[(slash + 1)..]}");
     }
 
     /// <summary>

@@ -128,6 +128,43 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         Assert.Equal(CrmServer.Stamp(11), (await SourceAsync(engine, source.Id)).Cursor);
     }
 
+    [Fact]
+    public async Task A_source_saved_during_its_run_keeps_its_cursor_and_an_overtaken_attempt_records_no_fetch()
+    {
+        await using var engine = await fixture.EngineAsync("sqlite");
+        await using var crm = await CrmServer.StartAsync(10);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
+        var source = await SaveAsync(engine, CrmSource("crm", crm));
+        // Saved "during" the run: after the run starts, before it ends.
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            await catalog.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, DateTime.UtcNow.AddHours(1)));
+        }
+
+        var run = await RunAsync(engine, source);
+
+        Assert.Equal((RunStatus.Succeeded, 10L), (run.Status, run.RowsLoaded));
+        Assert.Equal(CrmServer.Stamp(10), run.Cursor);
+        Assert.Null((await SourceAsync(engine, source.Id)).Cursor);
+
+        Run queued;
+        await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
+        {
+            queued = (await SourceRuns.StartPullAsync(catalog, new RecordingQueue(), await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id),
+                DateTime.UtcNow, CancellationToken.None)).Started!;
+        }
+
+        // Attempt 1 fetches while attempt 2 has taken the run over.
+        await engine.UpdateRunAsync(queued.Id, r => (r.Status, r.Attempts) = (RunStatus.Running, 2));
+        await Assert.ThrowsAsync<Diviora.Core.Ingestion.RunSupersededException>(() => engine.Get<SourcePayloads>().EnsureAsync(queued.Id, 1, CancellationToken.None));
+        var after = await engine.RunAsync(queued.Id);
+        Assert.Equal((queued.BlobName, (long?)null, (string?)null), (after.BlobName, after.FetchMilliseconds, after.Cursor));
+        Assert.True(await engine.Get<SourcePayloads>().EnsureAsync(queued.Id, 2, CancellationToken.None));
+        var fetched = await engine.RunAsync(queued.Id);
+        Assert.EndsWith("/a2-crm.jsonl", fetched.BlobName, StringComparison.Ordinal);
+        Assert.NotNull(fetched.FetchMilliseconds);
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
