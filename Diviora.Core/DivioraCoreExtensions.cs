@@ -41,11 +41,11 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
         builder.Services.AddSingleton<IncomingStore>();
-        // Sources' requests go through a client of their own: the fetcher retries and times out by itself, so no
-        // shared resilience handler may add its own on top.
+        // Sources' requests go through a client of their own (see SourceHttp): the fetcher retries and times out by
+        // itself, so no shared resilience handler may add its own on top.
         builder.Services.AddSingleton(sp =>
         {
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+            var http = SourceHttp.CreateClient();
             var (secrets, time) = (sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<TimeProvider>());
             return new SourcePayloads(
                 sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),

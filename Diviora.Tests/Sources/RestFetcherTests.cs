@@ -323,6 +323,50 @@ public sealed class RestFetcherTests
         },
     };
 
+    [Fact]
+    public async Task A_server_that_echoes_the_credentials_finds_them_masked_in_the_records()
+    {
+        await using var server = await TestServer.StartAsync(app => app.MapGet("/echo", async ctx =>
+        {
+            ctx.Response.ContentType = "application/json";
+            var auth = ctx.Request.Headers.Authorization.ToString();
+            await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { data = new[] { new { id = 1, seen = auth, token = auth["Bearer ".Length..] } } }));
+        }));
+        var settings = new RestSettings
+        {
+            Url = server.Url("/echo"), RecordsPath = "$.data", Headers = new Dictionary<string, string> { ["Authorization"] = "secret:crm-token" },
+        };
+
+        var (_, lines) = await FetchAsync(server, new RecordedTime(), settings);
+
+        var record = Assert.Single(lines);
+        Assert.Equal(("***", "***"), (record.GetProperty("seen").GetString(), record.GetProperty("token").GetString()));
+    }
+
+    [Theory]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("169.254.0.1", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("::ffff:169.254.169.254", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("192.168.1.10", false)]
+    [InlineData("::1", false)]
+    public void Link_local_addresses_are_refused_and_loopback_and_private_ones_are_not(string address, bool refused) =>
+        Assert.Equal(refused, SourceHttp.IsRefused(System.Net.IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_source_pointed_at_the_cloud_metadata_address_fails_at_once_without_a_request()
+    {
+        using var http = SourceHttp.CreateClient();
+        var fetcher = new RestFetcher(http, new FixedSecrets([]), new RecordedTime());
+        var settings = new RestSettings { Url = "http://169.254.169.254/metadata/identity/oauth2/token", Headers = new Dictionary<string, string> { ["Metadata"] = "true" } };
+
+        var error = await Assert.ThrowsAsync<RestFetchException>(() => fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None));
+
+        Assert.StartsWith("Page 1 (http://169.254.169.254/metadata/identity/oauth2/token) was not requested: 169.254.169.254 is 169.254.169.254, a link-local address", error.Message, StringComparison.Ordinal);
+    }
+
     private static RestFetcher Fetcher(TestServer server, RecordedTime time, RestFetchOptions? options = null) =>
         new(server.Client, new FixedSecrets(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
         {

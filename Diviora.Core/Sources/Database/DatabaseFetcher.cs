@@ -255,16 +255,6 @@ public sealed class DatabaseFetcher
     }
 
     /// <summary><paramref name="text"/> with each of <paramref name="secrets"/> (the connection string, its password) replaced by <c>***</c>.</summary>
-    private static string Hide(string text, params string[] secrets)
-    {
-        foreach (var secret in secrets.OrderByDescending(s => s.Length))
-        {
-            if (secret.Length > 0)
-            {
-                text = text.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    private static string Hide(string text, params string[] secrets) =>
+        SecretText.Hide(text, secrets.Where(s => s.Length > 0).OrderByDescending(s => s.Length));
 }

@@ -31,24 +31,19 @@ internal sealed class RequestSetup
     public static async Task<RequestSetup> CreateAsync(RestSettings settings, string? lastCursor, ISecretStore secrets, CancellationToken cancellationToken)
     {
         var headers = new List<KeyValuePair<string, string>>();
-        var secretValues = new List<string>();
+        var resolvedSecrets = new List<string>();
         foreach (var (name, value) in settings.Headers ?? new Dictionary<string, string>())
         {
             var resolved = await secrets.ResolveAsync(value, cancellationToken).ConfigureAwait(false);
             if (SecretReference.IsReference(value))
             {
-                secretValues.Add(resolved);
-
-                // "Bearer abc": a server that echoes the credentials may echo only "abc".
-                var space = resolved.IndexOf(' ', StringComparison.Ordinal);
-                if (space > 0 && space < resolved.Length - 1)
-                {
-                    secretValues.Add(resolved[(space + 1)..]);
-                }
+                resolvedSecrets.Add(resolved);
             }
 
             headers.Add(new(name, resolved));
         }
+
+        var secretValues = SecretText.FormsOf(resolvedSecrets);
 
         var pagination = settings.Pagination;
         var shown = new HashSet<string>(StringComparer.Ordinal);
@@ -61,7 +56,6 @@ internal sealed class RequestSetup
         }
 
         var since = lastCursor is not null && settings.Incremental?.Param is { } param ? new KeyValuePair<string, string>(param, lastCursor) : (KeyValuePair<string, string>?)null;
-        secretValues.Sort((a, b) => b.Length.CompareTo(a.Length));
         return new RequestSetup(new Uri(settings.Url!), headers, secretValues, since, shown);
     }
 
@@ -109,6 +103,9 @@ internal sealed class RequestSetup
         return request;
     }
 
+    /// <summary>The resolved secrets of the headers (and their bare tokens) as UTF-8, longest first, to mask in records.</summary>
+    public byte[][] SecretsUtf8 => SecretText.Utf8(_secretValues);
+
     /// <summary>The start of a failed response's body, at most <paramref name="limit"/> characters, resolved secrets replaced by <c>***</c>.</summary>
     public async Task<string> ExcerptAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
@@ -131,15 +128,7 @@ internal sealed class RequestSetup
                 read += n;
             }
 
-            var text = new string(chars, 0, read);
-            foreach (var secret in _secretValues)
-            {
-                if (secret.Length > 0)
-                {
-                    text = text.Replace(secret, "***", StringComparison.Ordinal);
-                }
-            }
-
+            var text = SecretText.Hide(new string(chars, 0, read), _secretValues);
             return (text.Length > limit ? text[..limit] + "..." : text).Trim();
         }
     }

@@ -83,6 +83,7 @@ public sealed class RestFetcher
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, LineOptions);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var secretBytes = request.SecretsUtf8;
         var url = request.First(pagination);
         seen.Add(url.AbsoluteUri);
         long records = 0;
@@ -101,7 +102,8 @@ public sealed class RestFetcher
             using var body = await GetPageAsync(url, request, page, shownUrl, cancellationToken).ConfigureAwait(false);
             pages++;
             var count = WritePage(body.RootElement, recordsPath, settings.RecordsPath ?? "$", page, shownUrl, writer, buffer, cursorField, ref best);
-            await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            // A server that echoes the credentials back must not put them into the records.
+            await output.WriteAsync(SecretText.Hide(buffer.WrittenMemory, secretBytes), cancellationToken).ConfigureAwait(false);
             buffer.ResetWrittenCount();
             records += count;
 
@@ -324,6 +326,10 @@ public sealed class RestFetcher
                 {
                     lastError = $"no complete response within {_options.RequestTimeout.TotalSeconds:0.###} s";
                     lastStatus = null;
+                }
+                catch (HttpRequestException e) when (e.InnerException is SourceAddressRefusedException refused)
+                {
+                    throw new RestFetchException($"Page {page} ({shownUrl}) was not requested: {refused.Message}");
                 }
                 catch (HttpRequestException e)
                 {
