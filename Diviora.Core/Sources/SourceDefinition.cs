@@ -162,16 +162,16 @@ public sealed record SourceDefinition
     }
 
     /// <summary>
-    /// What an incremental cursor is a position in: the kind, the incremental block, and the URL or the connection and
-    /// query it was read from. A change to any of these starts the next run from the beginning.
+    /// What an incremental cursor is a position in: the kind, the dataset it loads, the incremental block, and the URL or
+    /// the connection and query it was read from. A change to any of these starts the next run from the beginning.
     /// </summary>
     private static string CursorScope(SourceDefinition definition) => definition.Kind switch
     {
         // Trimmed: a form that trims what it shows must not reset the cursor of a definition saved with a trailing newline.
-        "rest" => JsonSerializer.Serialize(new { definition.Kind, Url = definition.Rest?.Url?.Trim(), RecordsPath = definition.Rest?.RecordsPath?.Trim(), definition.Rest?.Incremental }, Json),
+        "rest" => JsonSerializer.Serialize(new { definition.Kind, Dataset = definition.Dataset?.ToLowerInvariant(), Url = definition.Rest?.Url?.Trim(), RecordsPath = definition.Rest?.RecordsPath?.Trim(), definition.Rest?.Incremental }, Json),
         "database" => JsonSerializer.Serialize(new
         {
-            definition.Kind, definition.Database?.Provider, Connection = definition.Database?.Connection?.Trim(), Query = definition.Database?.Query?.Trim(),
+            definition.Kind, Dataset = definition.Dataset?.ToLowerInvariant(), definition.Database?.Provider, Connection = definition.Database?.Connection?.Trim(), Query = definition.Database?.Query?.Trim(),
             definition.Database?.Incremental,
         }, Json),
         _ => definition.Kind ?? "",

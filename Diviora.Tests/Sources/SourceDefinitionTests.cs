@@ -193,7 +193,7 @@ public sealed class SourceDefinitionTests
     }
 
     [Fact]
-    public void Saving_a_source_keeps_its_cursor_unless_the_field_url_or_query_it_was_taken_from_changes()
+    public void Saving_a_source_keeps_its_cursor_unless_the_field_url_query_or_dataset_it_belongs_to_changes()
     {
         var now = new DateTime(2026, 5, 4, 10, 7, 0, DateTimeKind.Utc);
         var definition = Read(Rest) with { };
@@ -210,6 +210,12 @@ public sealed class SourceDefinitionTests
 
         source.Cursor = "42";
         (definition with { Rest = definition.Rest with { Url = "https://crm.example.com/api/v2/customers" } }).ApplyTo(source, now);
+        Assert.Null(source.Cursor);
+
+        source.Cursor = "43";
+        (definition with { Rest = definition.Rest with { Url = "https://crm.example.com/api/v2/customers\n" } }).ApplyTo(source, now);
+        Assert.Equal("43", source.Cursor);
+        (definition with { Dataset = "customers_v2", Rest = definition.Rest with { Url = "https://crm.example.com/api/v2/customers" } }).ApplyTo(source, now);
         Assert.Null(source.Cursor);
     }
 }
