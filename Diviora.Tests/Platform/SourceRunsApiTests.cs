@@ -162,14 +162,13 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         var incoming = new BlobServiceClient(storage).GetBlobContainerClient("incoming");
         await incoming.CreateIfNotExistsAsync();
 
-        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-stop");
+        await StopWorkerAsync();
         for (var i = 1; i <= 6; i++)
         {
             await incoming.GetBlobClient($"partners/acme/orders-{i}.csv").UploadAsync(BinaryData.FromString(Orders(i)));
         }
 
-        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-start");
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        await StartWorkerAsync();
         await WaitForRunsAsync("partner-drop", 6);
 
         // More files, and the worker restarted straight after they land.
@@ -178,9 +177,8 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
             await incoming.GetBlobClient($"partners/acme/orders-{i}.csv").UploadAsync(BinaryData.FromString(Orders(i)));
         }
 
-        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-stop");
-        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-start");
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        await StopWorkerAsync();
+        await StartWorkerAsync();
         var runs = await WaitForRunsAsync("partner-drop", 9);
         await Task.Delay(TimeSpan.FromSeconds(6));
         runs = await _api.GetFromJsonAsync<JsonElement>("/api/runs?source=partner-drop&limit=100");
@@ -198,6 +196,24 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         Assert.Equal(9 * 2, dataset.GetProperty("rowCount").GetInt32());
         Assert.Equal(9, names.Count(n => n.StartsWith("archive/partners/acme/", StringComparison.Ordinal)));
         Assert.DoesNotContain(names, n => n.StartsWith("partners/acme/", StringComparison.Ordinal));
+    }
+
+    /// <summary>Stops the Worker and waits until its process has ended, so a start that follows finds its port free.</summary>
+    private async Task StopWorkerAsync()
+    {
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-stop", timeout.Token);
+        await platform.App.ResourceNotifications.WaitForResourceAsync("worker", KnownResourceStates.TerminalStates, timeout.Token);
+    }
+
+    private async Task StartWorkerAsync()
+    {
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-start", timeout.Token);
+        // Running first: right after the command the state seen may still be the stop's, which a health wait reads as
+        // a failed start.
+        await platform.App.ResourceNotifications.WaitForResourceAsync("worker", KnownResourceStates.Running, timeout.Token);
+        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("worker", timeout.Token);
     }
 
     private static string Orders(int file) => $"order_id,qty\n{file}01,{file}\n{file}02,{file * 2}\n";
