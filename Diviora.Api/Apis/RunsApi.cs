@@ -1,5 +1,6 @@
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Rejects;
+using Diviora.Core.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +22,14 @@ public static class RunsApi
         api.MapGet("/{id:guid}/rejects.csv", DownloadRejectsAsync).WithName("DownloadRejects")
             .WithSummary("Download a run's rejected rows as CSV")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id:guid}/replay", ReplayRunAsync).WithName("ReplayRun")
+            .WithSummary("Load an ended run's stored payload again, as a new run")
+            .WithDescription("Queues a new run of the same dataset that reads the payload the run stored (the uploaded file, the pages or rows a " +
+                "source fetched, a dropped file) with the same format options and source mapping, under the dataset's settings as they are now: " +
+                "after fixing a setting, replay the runs it failed. Answers 202 with the new run's id, like an upload. A replay fetches nothing " +
+                "and never moves a source's cursor. 409 while the run has not ended, and for a source's run that fetched no record.")
+            .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first")
             .WithDescription($"dataset: only that dataset's runs; status: Queued, Running, Succeeded or Failed, in any letter case, several " +
                 $"separated by commas (status=queued,running); source: only the runs a source started; limit: 1-{MaxLimit} (default {DefaultLimit}).")
@@ -64,6 +73,59 @@ public static class RunsApi
         }
 
         return TypedResults.File(await rejects.OpenReadAsync(run.RejectsBlob, cancellationToken), "text/csv", $"rejects-{id:N}.csv");
+    }
+
+    internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReplayRunAsync(
+        Guid id, CatalogDbContext catalog, IIngestionQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var original = await catalog.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (original is null)
+        {
+            return RunNotFound(id);
+        }
+
+        if (original.Status is not (RunStatus.Succeeded or RunStatus.Failed))
+        {
+            return TypedResults.Problem($"Run '{id}' is still {original.Status.ToString().ToLowerInvariant()}: replay it once it has ended.",
+                statusCode: StatusCodes.Status409Conflict, title: "Run not ended");
+        }
+
+        if (original.SourceId is not null && (original.FetchMilliseconds is null || original.SizeBytes == 0))
+        {
+            return TypedResults.Problem($"Run '{id}' of source '{original.SourceName}' stored no payload (its fetch found no record, or failed): there is nothing to replay.",
+                statusCode: StatusCodes.Status409Conflict, title: "Nothing to replay");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var replay = new Run
+        {
+            Id = Guid.CreateVersion7(),
+            DatasetId = original.DatasetId,
+            Status = RunStatus.Queued,
+            FileName = original.FileName,
+            // Payloads are never overwritten, so the replay reads the very bytes the run read.
+            BlobName = original.BlobName,
+            SizeBytes = original.SizeBytes,
+            Options = original.Options,
+            // The same mapping and _source, but no source: a replay fetches nothing and moves no cursor.
+            SourceName = original.SourceName,
+            Mapping = original.Mapping,
+            CreatedAt = now,
+        };
+        catalog.Runs.Add(replay);
+        await catalog.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await queue.SendAsync(RunMessage.For(replay.Id), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (replay.Status, replay.Error, replay.FinishedAt) = (RunStatus.Failed, $"The run could not be queued: {e.Message}", now);
+            await catalog.SaveChangesAsync(CancellationToken.None);
+            return TypedResults.Problem(replay.Error, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable");
+        }
+
+        return TypedResults.Accepted($"/api/runs/{replay.Id}", new UploadAccepted(replay.Id, nameof(RunStatus.Queued)));
     }
 
     private static ProblemHttpResult RunNotFound(Guid id) =>

@@ -129,6 +129,56 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_failed_upload_is_replayed_after_its_setting_is_fixed_and_a_source_run_replays_without_fetching()
+    {
+        using (var strict = await _api.PutAsync("/api/datasets/replayed", Json("""{"onInvalidRow":"fail","columns":[{"name":"qty","type":"integer"}]}""")))
+        {
+            Assert.True(strict.IsSuccessStatusCode);
+        }
+
+        var failed = await _api.LoadAsync("replayed", "sku,qty\na,1\nb,two\nc,3\n");
+        using (var lenient = await _api.PutAsync("/api/datasets/replayed", Json("""{"onInvalidRow":"reject","columns":[{"name":"qty","type":"integer"}]}""")))
+        {
+            Assert.True(lenient.IsSuccessStatusCode);
+        }
+
+        using var replayed = await _api.PostAsync($"/api/runs/{failed.GetProperty("id").GetGuid()}/replay", null);
+        var replay = await _api.WaitForRunAsync(replayed.Headers.Location!.ToString());
+        using var again = await _api.PostAsync($"/api/runs/{Guid.NewGuid()}/replay", null);
+
+        Assert.Equal("Failed", failed.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, replayed.StatusCode);
+        Assert.Equal(("Succeeded", 2, 1, "data.csv"),
+            (replay.GetProperty("status").GetString(), replay.GetProperty("rowsLoaded").GetInt32(), replay.GetProperty("rowsRejected").GetInt32(), replay.GetProperty("fileName").GetString()));
+        Assert.NotEqual(failed.GetProperty("id").GetGuid(), replay.GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+
+        // A source's run: the same records and _source again, nothing fetched, the cursor where it was.
+        await using var crm = await CrmServer.StartAsync(5);
+        (await _api.PutAsync("/api/secrets/crm-replay", JsonContent.Create(new { value = CrmServer.Token }))).Dispose();
+        (await _api.PostAsync("/api/sources", Json("""
+            {"name":"crm-replay","kind":"rest","dataset":"crm_replay","rest":{"url":"CRM_URL","headers":{"Authorization":"secret:crm-replay"},
+             "recordsPath":"$.data","incremental":{"cursorField":"updated_at","param":"updated_since"}}}
+            """.Replace("CRM_URL", crm.Url("/customers"), StringComparison.Ordinal)))).Dispose();
+        using var started = await _api.PostAsync("/api/sources/crm-replay/runs", null);
+        var pulled = await _api.WaitForRunAsync(started.Headers.Location!.ToString());
+        var requests = crm.Requests.Count;
+        using var replayedPull = await _api.PostAsync($"/api/runs/{pulled.GetProperty("id").GetGuid()}/replay", null);
+        var replayPull = await _api.WaitForRunAsync(replayedPull.Headers.Location!.ToString());
+        var source = await _api.GetFromJsonAsync<JsonElement>("/api/sources/crm-replay");
+        var rows = await _api.GetFromJsonAsync<JsonElement>("/api/datasets/crm_replay/rows?limit=100");
+
+        Assert.Equal(("Succeeded", 5), (pulled.GetProperty("status").GetString(), pulled.GetProperty("rowsLoaded").GetInt32()));
+        Assert.Equal(("Succeeded", 5, "crm-replay"), (replayPull.GetProperty("status").GetString(), replayPull.GetProperty("rowsLoaded").GetInt32(), replayPull.GetProperty("source").GetString()));
+        Assert.False(replayPull.TryGetProperty("fetchMs", out _));
+        Assert.Equal(requests, crm.Requests.Count);
+        Assert.Equal(CrmServer.Stamp(5), source.GetProperty("cursor").GetString());
+        Assert.Equal(pulled.GetProperty("id").GetGuid(), source.GetProperty("lastRun").GetProperty("id").GetGuid());
+        Assert.Equal(10, rows.GetProperty("rows").GetArrayLength());
+        Assert.All(rows.GetProperty("rows").EnumerateArray(), r => Assert.Equal("crm-replay", r.GetProperty("_source").GetString()));
+    }
+
+    [Fact]
     public async Task Run_now_is_refused_for_a_drop_zone_and_an_unknown_source_and_drop_zones_may_not_overlap()
     {
         using var created = await _api.PostAsync("/api/sources", Json("""{"name":"drop-refused","kind":"dropzone","dataset":"d","dropzone":{"prefix":"refused/"}}"""));

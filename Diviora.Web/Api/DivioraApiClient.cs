@@ -115,6 +115,13 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
         await ThrowIfFailedAsync(response, cancellationToken);
     }
 
+    /// <summary>Queues a new run that reads an ended run's stored payload again, under the dataset's settings as they are now.</summary>
+    public async Task<UploadAccepted> ReplayRunAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/runs/{id}/replay", null, cancellationToken);
+        return await ReadAsync<UploadAccepted>(response, cancellationToken);
+    }
+
     /// <summary>Queues a run of the source now; refused (409) while one is queued or running, and for a drop zone.</summary>
     public async Task<UploadAccepted> RunSourceAsync(string name, CancellationToken cancellationToken = default)
     {
