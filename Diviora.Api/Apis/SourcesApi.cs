@@ -53,13 +53,12 @@ public static class SourcesApi
     {
         var sources = await catalog.Sources.AsNoTracking().OrderBy(s => s.NormalizedName).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var answers = new SourceResponse[sources.Count];
-        for (var i = 0; i < sources.Count; i++)
-        {
-            answers[i] = SourceResponse.From(sources[i], now, await LastRunAsync(catalog, sources[i].Id, cancellationToken));
-        }
-
-        return TypedResults.Ok(answers);
+        // Every source's latest run in one query: the list is polled every few seconds by the dashboard.
+        var lastRuns = await catalog.Runs.AsNoTracking()
+            .Where(r => r.SourceId != null && r.CreatedAt == catalog.Runs.Where(x => x.SourceId == r.SourceId).Max(x => x.CreatedAt))
+            .ToListAsync(cancellationToken);
+        var latest = lastRuns.GroupBy(r => r.SourceId!.Value).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
+        return TypedResults.Ok(sources.Select(s => SourceResponse.From(s, now, latest.GetValueOrDefault(s.Id))).ToArray());
     }
 
     internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> RunSourceAsync(

@@ -54,6 +54,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         var source = await Read(await _api.GetAsync("/api/sources/crm-run"), answers);
         var rows = await Read(await _api.GetAsync("/api/datasets/crm_customers/rows?orderBy=id&limit=100"), answers);
         var runs = await Read(await _api.GetAsync("/api/runs?source=crm-run"), answers);
+        var listed = (await Read(await _api.GetAsync("/api/sources"), answers)).EnumerateArray().Single(s => s.GetProperty("name").GetString() == "crm-run");
 
         crm.Touch(7);
         using var again = await _api.PostAsync("/api/sources/crm-run/runs", null);
@@ -71,6 +72,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         Assert.True(run.GetProperty("fetchMs").GetInt64() > 0);
         Assert.Equal(("Succeeded", run.GetProperty("id").GetGuid()), (source.GetProperty("lastRun").GetProperty("status").GetString(), source.GetProperty("lastRun").GetProperty("id").GetGuid()));
         Assert.Equal(CrmServer.Stamp(60), source.GetProperty("cursor").GetString());
+        Assert.Equal(run.GetProperty("id").GetGuid(), listed.GetProperty("lastRun").GetProperty("id").GetGuid());
         var first = rows.GetProperty("rows")[0];
         Assert.Equal((1, "c1@example.com", "EU", "crm-run"),
             (first.GetProperty("id").GetInt32(), first.GetProperty("email").GetString(), first.GetProperty("region").GetString(), first.GetProperty("_source").GetString()));

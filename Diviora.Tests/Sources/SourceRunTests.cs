@@ -515,6 +515,11 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
 
         var third = await RunAsync(engine, source);
         Assert.Equal((RunStatus.Succeeded, 0L), (third.Status, third.RowsLoaded));
+
+        // The Api's list finds every source's latest run in one query, on either catalog.
+        await using var catalog = engine.Get<IWarehouse>().CreateCatalog();
+        var listed = (await Diviora.Api.Apis.SourcesApi.ListSourcesAsync(catalog, TimeProvider.System, CancellationToken.None)).Value!;
+        Assert.Equal(third.Id, Assert.Single(listed).LastRun?.Id);
     }
 
     [Fact]
