@@ -114,18 +114,9 @@ public static class RunsApi
         };
         catalog.Runs.Add(replay);
         await catalog.SaveChangesAsync(cancellationToken);
-        try
-        {
-            await queue.SendAsync(RunMessage.For(replay.Id), CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            (replay.Status, replay.Error, replay.FinishedAt) = (RunStatus.Failed, $"The run could not be queued: {e.Message}", now);
-            await catalog.SaveChangesAsync(CancellationToken.None);
-            return TypedResults.Problem(replay.Error, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable");
-        }
-
-        return TypedResults.Accepted($"/api/runs/{replay.Id}", new UploadAccepted(replay.Id, nameof(RunStatus.Queued)));
+        return await RunQueueing.SendOrFailAsync(catalog, queue, replay, now) is { } notQueued
+            ? TypedResults.Problem(notQueued, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable")
+            : TypedResults.Accepted($"/api/runs/{replay.Id}", new UploadAccepted(replay.Id, nameof(RunStatus.Queued)));
     }
 
     private static ProblemHttpResult RunNotFound(Guid id) =>

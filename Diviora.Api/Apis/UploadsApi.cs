@@ -211,20 +211,9 @@ public static class UploadsApi
         catalog.Runs.Add(run);
         await catalog.SaveChangesAsync(cancellationToken);
 
-        try
-        {
-            await queue.SendAsync(RunMessage.For(runId), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            run.Status = RunStatus.Failed;
-            run.Error = $"The run could not be queued: {e.Message}";
-            run.FinishedAt = time.GetUtcNow().UtcDateTime;
-            await catalog.SaveChangesAsync(CancellationToken.None);
-            return TypedResults.Problem(run.Error, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable");
-        }
-
-        return TypedResults.Accepted($"/api/runs/{runId}", new UploadAccepted(runId, nameof(RunStatus.Queued)));
+        return await RunQueueing.SendOrFailAsync(catalog, queue, run, time.GetUtcNow().UtcDateTime) is { } notQueued
+            ? TypedResults.Problem(notQueued, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable")
+            : TypedResults.Accepted($"/api/runs/{runId}", new UploadAccepted(runId, nameof(RunStatus.Queued)));
     }
 
     /// <summary>Reads the format overrides from the query string; returns what is wrong with them, or null.</summary>

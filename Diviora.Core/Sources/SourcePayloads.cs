@@ -68,7 +68,7 @@ public sealed class SourcePayloads(
         activity?.SetTag("diviora.source.name", source.Name);
         activity?.SetTag("diviora.source.kind", source.Kind);
         var started = Stopwatch.GetTimestamp();
-        var path = Path.Combine(Path.GetTempPath(), $"diviora-fetch-{runId:N}.jsonl");
+        var path = Path.Combine(Path.GetTempPath(), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"diviora-fetch-{runId:N}-a{attempt}.jsonl"));
         var blobName = AttemptBlob(run.BlobName, attempt);
         long size;
         try
@@ -86,6 +86,13 @@ public sealed class SourcePayloads(
                     throw new IngestionDataException(e.Message, e);
                 }
 
+                if (fetched.Cursor is { Length: > MaxCursorLength } tooLong)
+                {
+                    throw new IngestionDataException(
+                        $"Fetching source '{source.Name}' failed: the incremental cursor is {tooLong.Length:N0} characters long, more than the {MaxCursorLength:N0} " +
+                        "a cursor may hold. Choose a cursor field whose values are short, such as a timestamp or an id.");
+                }
+
                 size = file.Length;
                 if (fetched.Records > 0)
                 {
@@ -94,13 +101,6 @@ public sealed class SourcePayloads(
                     await raw.DeleteIfExistsAsync(blobName, cancellationToken);
                     await raw.UploadAsync(blobName, file, "application/jsonl", cancellationToken);
                 }
-            }
-
-            if (fetched.Cursor is { Length: > MaxCursorLength } tooLong)
-            {
-                throw new IngestionDataException(
-                    $"Fetching source '{source.Name}' failed: the incremental cursor is {tooLong.Length:N0} characters long, more than the {MaxCursorLength:N0} " +
-                    "a cursor may hold. Choose a cursor field whose values are short, such as a timestamp or an id.");
             }
 
             activity?.SetTag("diviora.source.records", fetched.Records);

@@ -64,7 +64,11 @@ public static class SourceRuns
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await SendOrFailAsync(catalog, queue, run, now);
+        if (await RunQueueing.SendOrFailAsync(catalog, queue, run, now) is { } notQueued)
+        {
+            throw new SourceRunException(notQueued);
+        }
+
         return new SourceRunStart(run, null);
     }
 
@@ -102,23 +106,6 @@ public static class SourceRuns
         run.Mapping = source.Mapping;
         run.CreatedAt = now;
         catalog.Runs.Add(run);
-    }
-
-    /// <summary>Sends a pulled run's message, or records the run as failed: nothing else would ever send it.</summary>
-    private static async Task SendOrFailAsync(CatalogDbContext catalog, IIngestionQueue queue, Run run, DateTime now)
-    {
-        try
-        {
-            await queue.SendAsync(RunMessage.For(run.Id), CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            run.Status = RunStatus.Failed;
-            run.Error = $"The run could not be queued: {e.Message}";
-            run.FinishedAt = now;
-            await catalog.SaveChangesAsync(CancellationToken.None);
-            throw new SourceRunException(run.Error, e);
-        }
     }
 }
 
