@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Diviora.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Diviora.Tests.Sources;
 
@@ -70,15 +66,11 @@ internal sealed class CrmServer : IAsyncDisposable
 
     public static async Task<CrmServer> StartAsync(int count)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LocalWebApp.Create();
         CrmServer? server = null;
         app.MapGet("/customers", (HttpContext context) => server!.Answer(context));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new CrmServer(app, address, count);
+        server = new CrmServer(app, LocalWebApp.BaseUrl(app), count);
         return server;
     }
 

@@ -6,13 +6,9 @@ using System.Text.Json.Nodes;
 using Diviora.Core.Secrets;
 using Diviora.Core.Sources;
 using Diviora.Core.Sources.Rest;
+using Diviora.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Diviora.Tests.Sources;
 
@@ -504,7 +500,7 @@ public sealed class RestFetcherTests
         private TestServer(WebApplication app, string address)
         {
             _app = app;
-            _base = address.TrimEnd('/');
+            _base = address;
             Client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         }
 
@@ -518,10 +514,7 @@ public sealed class RestFetcherTests
 
         public static async Task<TestServer> StartAsync(Action<WebApplication> map, bool flaky = false, bool checkAuthorization = true)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
+            var app = LocalWebApp.Create();
             TestServer? server = null;
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             app.Use(async (ctx, next) =>
@@ -576,8 +569,7 @@ public sealed class RestFetcherTests
             });
             map(app);
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            server = new TestServer(app, address);
+            server = new TestServer(app, LocalWebApp.BaseUrl(app));
             return server;
         }
 

@@ -1,10 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Diviora.Tests.Infrastructure;
 using Diviora.Tests.Platform;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Diviora.Tests.Web;
@@ -146,10 +145,7 @@ public sealed class SourcesPageTests(PlatformFixture platform, BrowserFixture br
 
         public static async Task<RecordsServer> StartAsync(string key)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
+            var app = LocalWebApp.Create();
             var server = new RecordsServer(app);
             app.MapGet("/customers", (HttpRequest request) =>
             {
