@@ -54,8 +54,7 @@ public sealed class IncomingStore(BlobServiceClient blobs)
         try
         {
             var properties = await _container.GetBlobClient(blob.Name).GetPropertiesAsync(cancellationToken: cancellationToken);
-            // Listings and property reads may quote the same ETag differently.
-            return properties.Value.ETag.ToString().Trim('"') == blob.ETag.Trim('"');
+            return IncomingBlob.VersionOf(properties.Value.ETag.ToString()) == blob.Version;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -97,4 +96,11 @@ public sealed class IncomingStore(BlobServiceClient blobs)
 }
 
 /// <summary>One version of a file in the drop zone: its ETag changes when it is rewritten.</summary>
-public sealed record IncomingBlob(string Name, string ETag, long Size, DateTimeOffset? LastModified);
+public sealed record IncomingBlob(string Name, string ETag, long Size, DateTimeOffset? LastModified)
+{
+    /// <summary>The ETag as an identity: listings and property reads may quote the same ETag differently.</summary>
+    public string Version => VersionOf(ETag);
+
+    /// <summary>An ETag as <see cref="Version"/> compares it.</summary>
+    public static string VersionOf(string etag) => etag.Trim('"');
+}

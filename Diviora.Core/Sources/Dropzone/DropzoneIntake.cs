@@ -134,7 +134,7 @@ public sealed partial class DropzoneIntake(
     /// <summary>The run of one version of one file: the same for every scan and every worker.</summary>
     public static Guid RunIdFor(Guid sourceId, IncomingBlob blob)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceId:N}\n{blob.Name}\n{blob.ETag.Trim('"')}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceId:N}\n{blob.Name}\n{blob.Version}"));
         // An RFC 9562 version 8 (custom) UUID.
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
