@@ -1,3 +1,4 @@
+using Diviora.Api.Access;
 using Diviora.Api.Apis;
 using Diviora.Api.Extensions;
 using Scalar.AspNetCore;
@@ -12,12 +13,18 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-app.MapOpenApi();
+// In Development the OpenAPI document and the pages that read it stay open: they hold no data, and every call they
+// make carries the token a user types in. Elsewhere the document needs a Reader like everything else.
+var openApi = app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {
-    app.MapScalarApiReference();
+    openApi.AllowAnonymous();
+    app.MapScalarApiReference(scalar => scalar.AddPreferredSecuritySchemes(OpenApiBearer.SchemeName)).AllowAnonymous();
     app.MapGraphQlUi();
 }
+
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapUploadsApi();

@@ -36,7 +36,11 @@ IResourceBuilder<IResourceWithConnectionString>? documents = !string.IsNullOrEmp
     ? builder.AddConnectionString("documents")
     : builder.Configuration.GetValue("Diviora:Documents", true) ? builder.AddCosmosStandIn("documents", repositoryRoot) : null;
 
+// Sign-in: the local OpenID provider, a development stand-in for Entra External ID (docs/security.md).
+var identity = builder.AddLocalIdentity("identity", repositoryRoot, dataDirectory);
+
 var api = builder.AddProject<Projects.Diviora_Api>("api")
+    .WithTokenChecks(identity)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
@@ -61,6 +65,7 @@ if (documents is not null)
 
 builder.AddProject<Projects.Diviora_Web>("web")
     .WithReference(api).WaitFor(api)
+    .WithSignIn(identity)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -1,6 +1,7 @@
 using Diviora.Web.Components;
 using Diviora.Web.Downloads;
 using Diviora.Web.Extensions;
+using Diviora.Web.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,9 +15,13 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
-app.MapStaticAssets();
+// Stylesheets and scripts are the same for everyone; every page and download needs a signed-in user.
+app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapSignIn();
 app.MapDownloads();
 app.MapDefaultEndpoints();
 

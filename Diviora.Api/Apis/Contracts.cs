@@ -13,14 +13,15 @@ public sealed record RunResponse(
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects,
     RunTimings? Timings, int Attempts,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Source = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? FetchMs = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? FetchMs = null,
+    string? StartedBy = null)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format,
         run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects",
         run.InferMilliseconds is null ? null : new RunTimings(run.InferMilliseconds.Value, run.StageMilliseconds ?? 0, run.LoadMilliseconds ?? 0),
-        run.Attempts, run.SourceName, run.FetchMilliseconds);
+        run.Attempts, run.SourceName, run.FetchMilliseconds, run.StartedBy);
 }
 
 /// <summary>
@@ -32,15 +33,19 @@ public sealed record RunTimings(long InferMs, long StageMs, long LoadMs);
 /// <summary>A page of a run's rejected rows, and where to download them all as CSV.</summary>
 public sealed record RejectsPage(long Total, IReadOnlyList<Diviora.Core.Ingestion.Rejects.Reject> Rejects, string? Download);
 
-/// <summary>A dataset with its schema, its settings and its latest run (null before the first).</summary>
+/// <summary>
+/// A dataset with its schema, its settings and its latest run (null before the first), and who last changed the
+/// settings, and when (null while nobody has).
+/// </summary>
 public sealed record DatasetResponse(
-    string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns, DatasetSettings Settings, LastRunResponse? LastRun)
+    string Name, long RowCount, DateTime? UpdatedAt, IReadOnlyList<ColumnResponse> Columns, DatasetSettings Settings, LastRunResponse? LastRun,
+    string? UpdatedBy = null, DateTime? SettingsUpdatedAt = null)
 {
     public static DatasetResponse From(Dataset dataset, Run? lastRun) => new(
         dataset.Name, dataset.RowCount, dataset.UpdatedAt,
         [.. dataset.Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnResponse(c.Name, ColumnValues.Name(c.Type), c.Nullable, c.Precision, c.Scale))],
         DatasetSettings.Parse(dataset.Settings),
-        LastRunResponse.From(lastRun));
+        LastRunResponse.From(lastRun), dataset.SettingsUpdatedBy, dataset.SettingsUpdatedAt);
 }
 
 /// <summary>The latest run of a dataset or source, by when it was created, with its error when it failed.</summary>
@@ -103,7 +108,8 @@ public sealed record SourceResponse(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DropzoneSettings? Dropzone,
     DateTime? NextRunAt, DateTime? LastRunAt, DateTime CreatedAt, DateTime UpdatedAt,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Cursor = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] LastRunResponse? LastRun = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] LastRunResponse? LastRun = null,
+    string? CreatedBy = null, string? UpdatedBy = null)
 {
     public static SourceResponse From(Source source, DateTimeOffset now, Run? lastRun = null)
     {
@@ -112,12 +118,13 @@ public sealed record SourceResponse(
         return new(
             source.Name, source.Kind, source.DatasetName, source.Schedule, source.TimeZone, source.Enabled,
             definition.Mapping, definition.Rest, definition.Database, definition.Dropzone,
-            next?.UtcDateTime, source.LastRunAt, source.CreatedAt, source.UpdatedAt, source.Cursor, LastRunResponse.From(lastRun));
+            next?.UtcDateTime, source.LastRunAt, source.CreatedAt, source.UpdatedAt, source.Cursor, LastRunResponse.From(lastRun),
+            source.CreatedBy, source.UpdatedBy);
     }
 }
 
 /// <summary>The body of <c>PUT /api/secrets/{name}</c>. Write-only: no answer ever carries a value.</summary>
 public sealed record SecretBody(string? Value);
 
-/// <summary>A stored secret as the Api shows it: its name and last change, never its value.</summary>
-public sealed record SecretResponse(string Name, DateTimeOffset UpdatedAt);
+/// <summary>A stored secret as the Api shows it: its name, its last change and who made it, never its value.</summary>
+public sealed record SecretResponse(string Name, DateTimeOffset UpdatedAt, string? UpdatedBy);

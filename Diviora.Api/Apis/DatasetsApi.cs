@@ -1,3 +1,4 @@
+using Diviora.Api.Access;
 using Diviora.Core.Catalog;
 using Diviora.Core.Documents;
 using Diviora.Core.Query;
@@ -17,7 +18,7 @@ public static class DatasetsApi
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/datasets").WithTags("Datasets");
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(Roles.Reader);
         api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets");
         api.MapGet("/{dataset}", GetDatasetAsync).WithName("GetDataset").WithSummary("Get a dataset and its columns")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -29,7 +30,8 @@ public static class DatasetsApi
                 "(also keep each record as a JSON document) and charts (up to 20 of { name, type: bar|line|pie|scatter, groupBy: 1-2 " +
                 "columns, measures: 1-5 measures, filter }, checked against the dataset's columns once it has them). See docs/ingestion.md and docs/query.md.")
             .Accepts<DatasetSettings>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireAuthorization(Roles.Editor);
         api.MapGet("/{dataset}/schema-changes", GetSchemaChangesAsync).WithName("GetSchemaChanges")
             .WithSummary("List the changes runs made to a dataset's schema, oldest first")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -154,6 +156,8 @@ public static class DatasetsApi
         }
 
         found.Settings = settings.ToJson();
+        found.SettingsUpdatedBy = Actor.NameOf(request.HttpContext.User);
+        found.SettingsUpdatedAt = time.GetUtcNow().UtcDateTime;
         await catalog.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(DatasetResponse.From(found, await LatestRunAsync(catalog, found.Id, cancellationToken)));
     }

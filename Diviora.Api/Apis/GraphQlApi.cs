@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diviora.Api.Access;
 using Diviora.Api.GraphQl;
 using Diviora.Core.Storage;
 using GraphQL;
@@ -22,7 +23,8 @@ public static class GraphQlApi
 
     public static IEndpointRouteBuilder MapGraphQlApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/graphql").WithTags("GraphQL").ExcludeFromDescription();
+        // GraphQL only reads (queries, no mutations).
+        var api = app.MapGroup("/graphql").WithTags("GraphQL").ExcludeFromDescription().RequireAuthorization(Roles.Reader);
         api.MapPost("", PostAsync).WithName("GraphQlPost").WithSummary("Run a GraphQL request");
         api.MapGet("", GetAsync).WithName("GraphQlGet").WithSummary("Run a GraphQL query given in the query string");
         return app;
@@ -39,7 +41,7 @@ public static class GraphQlApi
         {
             app.MapGet(UiPath, () => TypedResults.Problem(
                 "GraphiQL is not installed: run 'npm ci' at the repository root (the AppHost build does it).",
-                statusCode: StatusCodes.Status404NotFound, title: "GraphiQL not installed")).ExcludeFromDescription();
+                statusCode: StatusCodes.Status404NotFound, title: "GraphiQL not installed")).ExcludeFromDescription().AllowAnonymous();
             return app;
         }
 
@@ -52,8 +54,9 @@ public static class GraphQlApi
             });
         }
 
+        // The page is static and holds no data: its requests to /graphql carry the token typed into its headers pane.
         app.MapGet(UiPath, (HttpRequest request) => TypedResults.Content(GraphiQlPage.Html(request.PathBase), "text/html; charset=utf-8"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

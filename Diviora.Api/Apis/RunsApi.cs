@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Diviora.Api.Access;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion.Rejects;
 using Diviora.Core.Messaging;
@@ -14,7 +16,7 @@ public static class RunsApi
 
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/runs").WithTags("Runs");
+        var api = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(Roles.Reader);
         api.MapGet("/{id:guid}", GetRunAsync).WithName("GetRun").WithSummary("Get a run").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id:guid}/rejects", GetRejectsAsync).WithName("GetRejects")
             .WithSummary("Page through a run's rejected rows: row number, column, value and reason")
@@ -29,7 +31,8 @@ public static class RunsApi
                 "after fixing a setting, replay the runs it failed. Answers 202 with the new run's id, like an upload. A replay fetches nothing " +
                 "and never moves a source's cursor. 409 while the run has not ended, and for a source's run that fetched no record.")
             .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Roles.Editor);
         api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first")
             .WithDescription($"dataset: only that dataset's runs; status: Queued, Running, Succeeded or Failed, in any letter case, several " +
                 $"separated by commas (status=queued,running); source: only the runs a source started; limit: 1-{MaxLimit} (default {DefaultLimit}).")
@@ -76,7 +79,7 @@ public static class RunsApi
     }
 
     internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReplayRunAsync(
-        Guid id, CatalogDbContext catalog, IIngestionQueue queue, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, CatalogDbContext catalog, IIngestionQueue queue, TimeProvider time, CancellationToken cancellationToken)
     {
         var original = await catalog.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (original is null)
@@ -110,6 +113,7 @@ public static class RunsApi
             // The same mapping and _source, but no source: a replay fetches nothing and moves no cursor.
             SourceName = original.SourceName,
             Mapping = original.Mapping,
+            StartedBy = Actor.NameOf(user),
             CreatedAt = now,
         };
         catalog.Runs.Add(replay);

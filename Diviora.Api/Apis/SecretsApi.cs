@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Diviora.Api.Access;
 using Diviora.Core.Secrets;
 using Diviora.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +19,8 @@ public static class SecretsApi
 
     public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/secrets").WithTags("Secrets");
+        // Secret names are for the people who wire sources: Readers see sources, not the secrets behind them.
+        var api = app.MapGroup("/api/secrets").WithTags("Secrets").RequireAuthorization(Roles.Editor);
         api.MapGet("/", ListSecretsAsync).WithName("ListSecrets").WithSummary("List secrets: names and when each last changed, never values");
         api.MapPut("/{name}", PutSecretAsync).WithName("PutSecret")
             .WithSummary("Store a secret's value, encrypted at rest, replacing any earlier value")
@@ -27,19 +30,24 @@ public static class SecretsApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapDelete("/{name}", DeleteSecretAsync).WithName("DeleteSecret").WithSummary("Delete a secret")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Roles.Admin);
         return app;
     }
 
     internal static async Task<Ok<SecretResponse[]>> ListSecretsAsync(ISecretStore secrets, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await secrets.ListAsync(cancellationToken)).Select(s => new SecretResponse(s.Name, s.UpdatedAt)).ToArray());
+        TypedResults.Ok((await secrets.ListAsync(cancellationToken)).Select(s => new SecretResponse(s.Name, s.UpdatedAt, s.UpdatedBy)).ToArray());
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> PutSecretAsync(
-        string name, HttpRequest request, ISecretStore secrets, CancellationToken cancellationToken)
+        string name, HttpRequest request, ClaimsPrincipal user, ISecretStore secrets, CancellationToken cancellationToken)
     {
         if (!SecretName.IsValid(name))
         {
             return Problems.InvalidSecretName(name);
+        }
+
+        if (SmallBodies.NotJson(request, "secret body") is { } notJson)
+        {
+            return notJson;
         }
 
         SecretBody? body;
@@ -71,7 +79,7 @@ public static class SecretsApi
             return Problems.InvalidSecret($"value: {bytes:N0} bytes of UTF-8, more than the limit of {ISecretStore.MaxValueBytes:N0} (64 KiB).");
         }
 
-        await secrets.SetAsync(name, body.Value, cancellationToken);
+        await secrets.SetAsync(name, body.Value, Actor.NameOf(user), cancellationToken);
         return TypedResults.NoContent();
     }
 

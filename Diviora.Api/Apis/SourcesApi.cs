@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Diviora.Api.Access;
 using Diviora.Core.Catalog;
 using Diviora.Core.Messaging;
 using Diviora.Core.Sources;
@@ -21,31 +23,32 @@ public static class SourcesApi
 
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/sources").WithTags("Sources");
+        var api = app.MapGroup("/api/sources").WithTags("Sources").RequireAuthorization(Roles.Reader);
         api.MapGet("/", ListSourcesAsync).WithName("ListSources").WithSummary("List sources by name");
         api.MapPost("/", CreateSourceAsync).WithName("CreateSource").WithSummary("Create a source")
             .WithDescription(DefinitionHelp).Accepts<SourceDefinition>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Roles.Editor);
         api.MapGet("/{name}", GetSourceAsync).WithName("GetSource").WithSummary("Get a source")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{name}", PutSourceAsync).WithName("PutSource").WithSummary("Create a source or replace its definition")
             .WithDescription(DefinitionHelp + " The body's name may be left out; when given it must be the path's, ignoring case.")
-            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Roles.Editor);
         api.MapPost("/{name}/runs", RunSourceAsync).WithName("RunSource").WithSummary("Start a run of a source now")
             .WithDescription("Queues a run of a REST or database source, as its schedule would, and answers 202 with the run id; poll the run at " +
                 "the Location given. The worker fetches the payload (every page, or the query's rows) into Blob Storage, then loads it like " +
                 "an upload. 409 when a run of the source is still queued or running (runs of a source never overlap), and for a drop-zone " +
                 "source, whose runs start when files arrive.")
             .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Roles.Editor);
         api.MapPost("/test", TestSourceAsync).WithName("TestSource").WithSummary("Fetch a source's first records without storing them")
             .WithDescription("Send a source definition (as for create; the name may be left out). The answer is ok with up to " +
                 $"{SourcePayloads.MaxPreviewRecords} records: the first page of a REST source, the first rows of a database query (from the " +
                 "start, not from the cursor), or the files waiting under a drop zone's prefix; or ok false with the error, which names the " +
                 "status or the driver's message but never a secret. A definition that does not validate answers 400.")
-            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Roles.Editor);
         api.MapDelete("/{name}", DeleteSourceAsync).WithName("DeleteSource").WithSummary("Delete a source")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Roles.Admin);
         return app;
     }
 
@@ -62,7 +65,7 @@ public static class SourcesApi
     }
 
     internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> RunSourceAsync(
-        string name, CatalogDbContext catalog, IIngestionQueue queue, TimeProvider time, CancellationToken cancellationToken)
+        string name, ClaimsPrincipal user, CatalogDbContext catalog, IIngestionQueue queue, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!DatasetName.IsValid(name))
         {
@@ -85,7 +88,7 @@ public static class SourcesApi
 
         try
         {
-            var start = await SourceRuns.StartPullAsync(catalog, queue, source, time.GetUtcNow().UtcDateTime, cancellationToken);
+            var start = await SourceRuns.StartPullAsync(catalog, queue, source, Actor.NameOf(user), time.GetUtcNow().UtcDateTime, cancellationToken);
             if (start.Started is not { } run)
             {
                 return TypedResults.Problem(
@@ -157,7 +160,7 @@ public static class SourcesApi
     }
 
     internal static async Task<Results<Created<SourceResponse>, ProblemHttpResult>> CreateSourceAsync(
-        HttpRequest request, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var (definition, problem) = await ReadAsync(request, null, cancellationToken);
         if (definition is null)
@@ -172,6 +175,7 @@ public static class SourcesApi
 
         var now = time.GetUtcNow();
         var source = definition.ToSource(now.UtcDateTime);
+        source.CreatedBy = source.UpdatedBy = Actor.NameOf(user);
         if (await FindAsync(catalog, source.Name, cancellationToken) is { } existing)
         {
             return Problems.SourceExists(existing.Name);
@@ -197,7 +201,7 @@ public static class SourcesApi
     }
 
     internal static async Task<Results<Ok<SourceResponse>, Created<SourceResponse>, ProblemHttpResult>> PutSourceAsync(
-        string name, HttpRequest request, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+        string name, HttpRequest request, ClaimsPrincipal user, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!DatasetName.IsValid(name))
         {
@@ -221,12 +225,14 @@ public static class SourcesApi
         if (found is null)
         {
             found = definition.ToSource(now.UtcDateTime);
+            found.CreatedBy = found.UpdatedBy = Actor.NameOf(user);
             catalog.Sources.Add(found);
             await catalog.SaveChangesAsync(cancellationToken);
             return TypedResults.Created(Location(found), SourceResponse.From(found, now));
         }
 
         definition.ApplyTo(found, now.UtcDateTime);
+        found.UpdatedBy = Actor.NameOf(user);
         await catalog.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(SourceResponse.From(found, now));
     }

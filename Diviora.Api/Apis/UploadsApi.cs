@@ -1,3 +1,4 @@
+using Diviora.Api.Access;
 using Diviora.Core;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion;
@@ -58,6 +59,7 @@ public static class UploadsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Roles.Editor)
             .DisableAntiforgery();
         app.MapPost("/api/uploads/detect", DetectAsync)
             .WithName("DetectFormat")
@@ -72,6 +74,7 @@ public static class UploadsApi
             .WithTags("Uploads")
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireAuthorization(Roles.Editor)
             .DisableAntiforgery();
         return app;
     }
@@ -167,16 +170,18 @@ public static class UploadsApi
             }
 
             var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-            return await AcceptAsync(dataset, fileName, formatOptions, section, catalog, raw, queue, options.Value, time, cancellationToken);
+            var upload = new UploadRequest(dataset, fileName, formatOptions, Actor.NameOf(context.User));
+            return await AcceptAsync(upload, section, catalog, raw, queue, options.Value, time, cancellationToken);
         }
 
         return Problems.BadRequest("No file", $"The form has no file field named '{FileField}'.");
     }
 
     private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> AcceptAsync(
-        string datasetName, string? fileName, FormatOptions formatOptions, MultipartSection section, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,
+        UploadRequest upload, MultipartSection section, CatalogDbContext catalog, RawStore raw, IIngestionQueue queue,
         UploadOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
+        var (datasetName, fileName, formatOptions, startedBy) = upload;
         var runId = Guid.CreateVersion7();
         var blobName = RawStore.BlobNameFor(datasetName, runId, fileName);
         var body = new ByteLimitStream(section.Body, options.MaxFileBytes, limit => new BodyTooLargeException("file", limit));
@@ -206,6 +211,7 @@ public static class UploadsApi
             BlobName = blobName,
             SizeBytes = body.BytesRead,
             Options = RunOptions.Serialize(formatOptions),
+            StartedBy = startedBy,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         catalog.Runs.Add(run);
@@ -215,6 +221,9 @@ public static class UploadsApi
             ? TypedResults.Problem(notQueued, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue unavailable")
             : TypedResults.Accepted($"/api/runs/{runId}", new UploadAccepted(runId, nameof(RunStatus.Queued)));
     }
+
+    /// <summary>One file being uploaded: where it goes, how to read it, and who sent it.</summary>
+    private sealed record UploadRequest(string Dataset, string? FileName, FormatOptions FormatOptions, string StartedBy);
 
     /// <summary>Reads the format overrides from the query string; returns what is wrong with them, or null.</summary>
     private static string? FormatOptionsOf(IQueryCollection query, out FormatOptions options)

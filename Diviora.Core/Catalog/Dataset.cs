@@ -26,6 +26,12 @@ public sealed class Dataset
     /// <summary>When a run last loaded rows; null before the first successful run.</summary>
     public DateTime? UpdatedAt { get; set; }
 
+    /// <summary>Who last changed the settings, and when; null while they were never changed (or before it was recorded).</summary>
+    public string? SettingsUpdatedBy { get; set; }
+
+    /// <inheritdoc cref="SettingsUpdatedBy"/>
+    public DateTime? SettingsUpdatedAt { get; set; }
+
     /// <summary>A new, empty dataset named <paramref name="name"/>, which must follow <see cref="DatasetName"/>'s rule.</summary>
     public static Dataset Create(string name, DateTime createdAt) => new()
     {

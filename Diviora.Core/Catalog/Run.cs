@@ -67,6 +67,12 @@ public sealed class Run
     /// <summary>Milliseconds a source run spent fetching its payload into Blob Storage; null until fetched, and for uploads.</summary>
     public long? FetchMilliseconds { get; set; }
 
+    /// <summary>
+    /// Who started the run: the signed-in person or client that uploaded, replayed or ran a source, or
+    /// <see cref="RunStarters.Schedule"/> and <see cref="RunStarters.DropZone"/>; null for runs from before it was recorded.
+    /// </summary>
+    public string? StartedBy { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? StartedAt { get; set; }

@@ -37,7 +37,13 @@ public sealed class Source
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>Who created the source (a person's name or a client's id); null for sources from before it was recorded.</summary>
+    public string? CreatedBy { get; set; }
+
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Who last saved the definition; null for sources from before it was recorded.</summary>
+    public string? UpdatedBy { get; set; }
 
     /// <summary>When the schedule next fires (UTC); null when the source is disabled or manual.</summary>
     public DateTime? NextRunAt { get; set; }

@@ -21,12 +21,15 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
 
     private const string NameMetadata = "name";
 
+    // Blob metadata is ASCII: the name of who set the secret is kept percent-encoded.
+    private const string UpdatedByMetadata = "updatedby";
+
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(ContainerName);
     private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
     private volatile bool _containerExists;
 
     /// <inheritdoc />
-    public async Task SetAsync(string name, string value, CancellationToken cancellationToken)
+    public async Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken)
     {
         var blobName = SecretName.Normalize(name);
         if (string.IsNullOrEmpty(value))
@@ -49,6 +52,11 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
                 Metadata = new Dictionary<string, string> { [NameMetadata] = name },
             };
+            if (!string.IsNullOrEmpty(updatedBy))
+            {
+                options.Metadata[UpdatedByMetadata] = Uri.EscapeDataString(updatedBy);
+            }
+
             await _container.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(ProtectorFor(blobName).Protect(plain)), options, cancellationToken);
         }
         finally
@@ -117,7 +125,8 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
             await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
             {
                 var name = blob.Metadata.TryGetValue(NameMetadata, out var written) ? written : blob.Name;
-                entries.Add(new SecretEntry(name, blob.Properties.LastModified ?? DateTimeOffset.MinValue));
+                var updatedBy = blob.Metadata.TryGetValue(UpdatedByMetadata, out var by) ? Uri.UnescapeDataString(by) : null;
+                entries.Add(new SecretEntry(name, blob.Properties.LastModified ?? DateTimeOffset.MinValue, updatedBy));
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)

@@ -9,9 +9,12 @@ public interface ISecretStore
     /// <summary>The largest value accepted: 64 KiB of UTF-8.</summary>
     public const int MaxValueBytes = 64 * 1024;
 
-    /// <summary>Stores <paramref name="value"/> under <paramref name="name"/>, replacing any earlier value.</summary>
+    /// <summary>
+    /// Stores <paramref name="value"/> under <paramref name="name"/>, replacing any earlier value, and records
+    /// <paramref name="updatedBy"/> (who set it) beside it.
+    /// </summary>
     /// <exception cref="ArgumentException">The name breaks <see cref="SecretName.Rule"/>, or the value is empty or over <see cref="MaxValueBytes"/>.</exception>
-    Task SetAsync(string name, string value, CancellationToken cancellationToken);
+    Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken);
 
     /// <summary>The value stored under <paramref name="name"/>, or null when there is none.</summary>
     /// <exception cref="SecretException">The value exists but cannot be decrypted with the key ring.</exception>

@@ -33,7 +33,7 @@ public static class SourceRuns
     /// <returns>The run started, or the run that is still active (or null when another starter won meanwhile).</returns>
     /// <exception cref="SourceRunException">The run could not be queued; it is recorded as failed.</exception>
     public static async Task<SourceRunStart> StartPullAsync(
-        CatalogDbContext catalog, IIngestionQueue queue, Source source, DateTime now, CancellationToken cancellationToken)
+        CatalogDbContext catalog, IIngestionQueue queue, Source source, string startedBy, DateTime now, CancellationToken cancellationToken)
     {
         var runId = Guid.CreateVersion7();
         var fileName = source.Name + ".jsonl";
@@ -44,6 +44,7 @@ public static class SourceRuns
             FileName = fileName,
             Options = RunOptions.Serialize(new FormatOptions { Format = "jsonl" }),
             Dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken),
+            StartedBy = startedBy,
         };
 
         await using (var transaction = await catalog.Database.BeginTransactionAsync(cancellationToken))

@@ -56,7 +56,7 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
 
             try
             {
-                var start = await SourceRuns.StartPullAsync(catalog, queue, source, nowUtc, cancellationToken);
+                var start = await SourceRuns.StartPullAsync(catalog, queue, source, RunStarters.Schedule, nowUtc, cancellationToken);
                 if (start.Started is not { } run)
                 {
                     LogSkipped(source.Name, start.Active?.Id, next);

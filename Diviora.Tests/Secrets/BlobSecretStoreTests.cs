@@ -21,7 +21,7 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
 
-        await secrets.SetAsync("crm-token", Value, CancellationToken.None);
+        await secrets.SetAsync("crm-token", Value, "test", CancellationToken.None);
 
         var stored = (await Blobs().GetBlobContainerClient(BlobSecretStore.ContainerName).GetBlobClient("crm-token").DownloadContentAsync()).Value.Content.ToArray();
         Assert.NotEmpty(stored);
@@ -37,7 +37,7 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         const string Value = "Host=db;Password=p@ss-2b7e";
         await using (var first = Instance())
         {
-            await first.GetRequiredService<ISecretStore>().SetAsync("erp-db", Value, CancellationToken.None);
+            await first.GetRequiredService<ISecretStore>().SetAsync("erp-db", Value, "test", CancellationToken.None);
         }
 
         await using var second = Instance();
@@ -60,7 +60,7 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         const string Value = "only-with-the-key-91d3";
         await using (var first = Instance())
         {
-            await first.GetRequiredService<ISecretStore>().SetAsync("keyed", Value, CancellationToken.None);
+            await first.GetRequiredService<ISecretStore>().SetAsync("keyed", Value, "test", CancellationToken.None);
         }
 
         // Take the key ring away, as a new storage account would; a fresh instance then has only a new key.
@@ -96,11 +96,11 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
     {
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
-        await secrets.SetAsync("Api-Key", "first", CancellationToken.None);
+        await secrets.SetAsync("Api-Key", "first", "test", CancellationToken.None);
         var firstTime = Assert.Single(await secrets.ListAsync(CancellationToken.None), s => s.Name.Equals("api-key", StringComparison.OrdinalIgnoreCase)).UpdatedAt;
         await Task.Delay(1100);
 
-        await secrets.SetAsync("API-KEY", "second", CancellationToken.None);
+        await secrets.SetAsync("API-KEY", "second", "test", CancellationToken.None);
 
         var entry = Assert.Single(await secrets.ListAsync(CancellationToken.None), s => s.Name.Equals("api-key", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("API-KEY", entry.Name);
@@ -117,8 +117,8 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
     {
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
-        await secrets.SetAsync("source-a", "value-of-a-77", CancellationToken.None);
-        await secrets.SetAsync("source-b", "value-of-b-88", CancellationToken.None);
+        await secrets.SetAsync("source-a", "value-of-a-77", "test", CancellationToken.None);
+        await secrets.SetAsync("source-b", "value-of-b-88", "test", CancellationToken.None);
         var container = Blobs().GetBlobContainerClient(BlobSecretStore.ContainerName);
 
         await container.GetBlobClient("source-b").UploadAsync((await container.GetBlobClient("source-a").DownloadContentAsync()).Value.Content, overwrite: true);
@@ -132,7 +132,7 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
     {
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
-        await secrets.SetAsync("warehouse-password", "pw-42", CancellationToken.None);
+        await secrets.SetAsync("warehouse-password", "pw-42", "test", CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<SecretException>(() => secrets.ResolveAsync("secret:never-stored", CancellationToken.None));
 
@@ -147,9 +147,9 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         var secrets = services.GetRequiredService<ISecretStore>();
         var big = "x-" + new string('v', ISecretStore.MaxValueBytes);
 
-        var empty = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("empty", "", CancellationToken.None));
-        var tooBig = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("big", big, CancellationToken.None));
-        var badName = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("1st", "v-31", CancellationToken.None));
+        var empty = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("empty", "", "test", CancellationToken.None));
+        var tooBig = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("big", big, "test", CancellationToken.None));
+        var badName = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("1st", "v-31", "test", CancellationToken.None));
 
         Assert.StartsWith("The value of secret 'empty' is empty.", empty.Message, StringComparison.Ordinal);
         Assert.StartsWith("The value of secret 'big' has 65,538 bytes of UTF-8; the limit is 65,536.", tooBig.Message, StringComparison.Ordinal);

@@ -80,7 +80,7 @@ public sealed class SecretReferenceTests
     /// <summary>A store holding one secret, case-insensitively, as the real one does.</summary>
     private sealed class OneSecret(string storedName, string storedValue) : ISecretStore
     {
-        public Task SetAsync(string name, string value, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) =>
             Task.FromResult(string.Equals(name, storedName, StringComparison.OrdinalIgnoreCase) ? storedValue : null);

@@ -44,7 +44,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync(kind);
         await using var crm = await CrmServer.StartAsync(120);
-        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, "test", CancellationToken.None);
         await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"]}""");
         var source = await SaveAsync(engine, CrmSource("crm", crm));
         var traced = new ConcurrentQueue<string>();
@@ -100,7 +100,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync("sqlite");
         await using var crm = await CrmServer.StartAsync(10);
-        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, "test", CancellationToken.None);
         await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"],"onInvalidRow":"fail","columns":[{"name":"email","pattern":"^\\S+@\\S+$"}]}""");
         var source = await SaveAsync(engine, CrmSource("crm", crm));
         Assert.Equal(RunStatus.Succeeded, (await RunAsync(engine, source)).Status);
@@ -133,7 +133,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync("sqlite");
         await using var crm = await CrmServer.StartAsync(10);
-        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, "test", CancellationToken.None);
         var source = await SaveAsync(engine, CrmSource("crm", crm));
         // Saved "during" the run: after the run starts, before it ends.
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
@@ -151,7 +151,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
         {
             queued = (await SourceRuns.StartPullAsync(catalog, new RecordingQueue(), await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id),
-                DateTime.UtcNow, CancellationToken.None)).Started!;
+                "test", DateTime.UtcNow, CancellationToken.None)).Started!;
         }
 
         // Attempt 1 fetches while attempt 2 has taken the run over.
@@ -231,7 +231,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         {
             await using var catalog = engine.Get<IWarehouse>().CreateCatalog();
             var read = await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id);
-            return await SourceRuns.StartPullAsync(catalog, queue, read, DateTime.UtcNow, CancellationToken.None);
+            return await SourceRuns.StartPullAsync(catalog, queue, read, "test", DateTime.UtcNow, CancellationToken.None);
         }
 
         var starts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(StartAsync)));
@@ -412,7 +412,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
         {
             stuck = (await SourceRuns.StartPullAsync(catalog, lost, await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id),
-                time.GetUtcNow().UtcDateTime, CancellationToken.None)).Started!;
+                "test", time.GetUtcNow().UtcDateTime, CancellationToken.None)).Started!;
         }
 
         var queue = new RecordingQueue();
@@ -487,7 +487,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
             await erp.ExecuteAsync($"insert into orders values ({i}, 'c{i % 7}', {i}.25, {i})");
         }
 
-        await engine.Get<ISecretStore>().SetAsync("erp-db", connection, CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("erp-db", connection, "test", CancellationToken.None);
         await engine.SetSettingsAsync("erp_orders", """{"mode":"upsert","key":["id"]}""");
         var source = await SaveAsync(engine, new SourceDefinition
         {
@@ -527,7 +527,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync("sqlite");
         const string Connection = "Host=127.0.0.1;Port=1;Username=erp;Password=pw-9c1e-hidden;Timeout=2";
-        await engine.Get<ISecretStore>().SetAsync("erp-down", Connection, CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("erp-down", Connection, "test", CancellationToken.None);
         var source = await SaveAsync(engine, new SourceDefinition
         {
             Name = "erp-down", Kind = "database", Dataset = "down",
@@ -591,7 +591,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
         {
             var current = await catalog.Sources.AsNoTracking().SingleAsync(s => s.Id == source.Id);
-            run = (await SourceRuns.StartPullAsync(catalog, queue, current, DateTime.UtcNow, CancellationToken.None)).Started!;
+            run = (await SourceRuns.StartPullAsync(catalog, queue, current, "test", DateTime.UtcNow, CancellationToken.None)).Started!;
         }
 
         await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(run.Id, null, null), 1, CancellationToken.None);

@@ -12,14 +12,15 @@ namespace Diviora.Web.Api;
 /// The Web's only way to data: the Diviora Api over HTTP, found by service discovery. Quick reads go through
 /// <paramref name="http"/> (short timeouts, one retry); uploads, downloads and reads that may scan a whole dataset
 /// (profiles, aggregates) through <paramref name="transfers"/>, with no timeout and no retry, cancelled when the
-/// person leaves the page instead.
+/// person leaves the page instead. Every request carries the signed-in person's own access token from
+/// <paramref name="accessToken"/>, so the Api's role checks apply to people.
 /// </summary>
-public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
+public sealed class DivioraApiClient(HttpClient http, HttpClient transfers, Func<CancellationToken, ValueTask<string?>>? accessToken = null)
 {
-    /// <summary>The client the dependency injection container builds: both clients from the factory.</summary>
+    /// <summary>The client the dependency injection container builds: both clients from the factory, and the person's tokens.</summary>
     [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
-    public DivioraApiClient(HttpClient http, IHttpClientFactory clients)
-        : this(http, clients.CreateClient(Extensions.Extensions.TransferClient))
+    public DivioraApiClient(HttpClient http, IHttpClientFactory clients, Identity.UserTokens tokens)
+        : this(http, clients.CreateClient(Extensions.Extensions.TransferClient), tokens.GetAccessTokenAsync)
     {
     }
 
@@ -191,8 +192,13 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers)
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken) =>
         Send(http, new HttpRequestMessage(method, pathAndQuery) { Content = content }, HttpCompletionOption.ResponseContentRead, cancellationToken);
 
-    private static async Task<HttpResponseMessage> Send(HttpClient client, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> Send(HttpClient client, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
+        if (accessToken is not null && await accessToken(cancellationToken) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         try
         {
             return await client.SendAsync(request, completion, cancellationToken);

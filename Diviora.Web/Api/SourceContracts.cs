@@ -9,7 +9,8 @@ namespace Diviora.Web.Api;
 public sealed record SourceSummary(
     string Name, string Kind, string Dataset, string? Schedule, string TimeZone, bool Enabled,
     SourceMapping? Mapping, RestSettings? Rest, DatabaseSettings? Database, DropzoneSettings? Dropzone,
-    DateTime? NextRunAt, DateTime? LastRunAt, DateTime CreatedAt, DateTime UpdatedAt, string? Cursor = null, LastRunSummary? LastRun = null)
+    DateTime? NextRunAt, DateTime? LastRunAt, DateTime CreatedAt, DateTime UpdatedAt, string? Cursor = null, LastRunSummary? LastRun = null,
+    string? CreatedBy = null, string? UpdatedBy = null)
 {
     /// <summary>REST and database sources run when asked; a drop zone runs when a file arrives.</summary>
     public bool RunsOnRequest => Kind is "rest" or "database";

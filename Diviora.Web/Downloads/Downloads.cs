@@ -1,4 +1,5 @@
 using Diviora.Web.Extensions;
+using Diviora.Web.Identity;
 using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Diviora.Web.Downloads;
@@ -14,10 +15,10 @@ public static class Downloads
     public static IEndpointRouteBuilder MapDownloads(this IEndpointRouteBuilder app)
     {
         var downloads = app.MapGroup("/download").ExcludeFromDescription();
-        downloads.MapGet("/datasets/{dataset}/export", (string dataset, HttpContext context, IHttpClientFactory clients) =>
-            PassThroughAsync(context, clients, $"/api/datasets/{Uri.EscapeDataString(dataset)}/export{ExportQuery(context.Request.Query)}"));
-        downloads.MapGet("/runs/{id:guid}/rejects.csv", (Guid id, HttpContext context, IHttpClientFactory clients) =>
-            PassThroughAsync(context, clients, $"/api/runs/{id}/rejects.csv"));
+        downloads.MapGet("/datasets/{dataset}/export", (string dataset, HttpContext context, IHttpClientFactory clients, UserTokens tokens) =>
+            PassThroughAsync(context, clients, tokens, $"/api/datasets/{Uri.EscapeDataString(dataset)}/export{ExportQuery(context.Request.Query)}"));
+        downloads.MapGet("/runs/{id:guid}/rejects.csv", (Guid id, HttpContext context, IHttpClientFactory clients, UserTokens tokens) =>
+            PassThroughAsync(context, clients, tokens, $"/api/runs/{id}/rejects.csv"));
         return app;
     }
 
@@ -39,9 +40,16 @@ public static class Downloads
         return passed.ToQueryString();
     }
 
-    private static async Task PassThroughAsync(HttpContext context, IHttpClientFactory clients, string pathAndQuery)
+    private static async Task PassThroughAsync(HttpContext context, IHttpClientFactory clients, UserTokens tokens, string pathAndQuery)
     {
         var http = clients.CreateClient(Extensions.Extensions.TransferClient);
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        // The download runs as the person who asked for it: the Api checks their role, not the Web's.
+        if (await tokens.GetAccessTokenAsync(context.RequestAborted) is { } token)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         HttpResponseMessage response;
         // The Api checks the query before it streams, so its first answer comes quickly; the body may take minutes.
         using (var headers = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
@@ -49,7 +57,7 @@ public static class Downloads
             headers.CancelAfter(HeadersTimeout);
             try
             {
-                response = await http.GetAsync(pathAndQuery, HttpCompletionOption.ResponseHeadersRead, headers.Token);
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token);
             }
             catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
             {

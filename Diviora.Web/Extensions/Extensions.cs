@@ -1,4 +1,5 @@
 using Diviora.Web.Api;
+using Diviora.Web.Identity;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.FluentUI.AspNetCore.Components;
 
@@ -11,6 +12,7 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
+        builder.AddSignIn();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
         builder.Services.AddScoped<Components.Live.BrowserClock>();

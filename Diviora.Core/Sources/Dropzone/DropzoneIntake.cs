@@ -96,6 +96,7 @@ public sealed partial class DropzoneIntake(
                 FileName = blob.Name,
                 SizeBytes = blob.Size,
                 FetchMilliseconds = Math.Max(1, (long)Stopwatch.GetElapsedTime(copying).TotalMilliseconds),
+                StartedBy = RunStarters.DropZone,
             };
             try
             {

@@ -50,6 +50,13 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
                         .HasMaxLength(65536)
                         .HasColumnType("character varying(65536)");
 
+                    b.Property<DateTime?>("SettingsUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SettingsUpdatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("TableName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -204,6 +211,10 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -271,6 +282,10 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Cursor")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -324,6 +339,10 @@ namespace Diviora.Core.Catalog.Migrations.Postgres
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
 

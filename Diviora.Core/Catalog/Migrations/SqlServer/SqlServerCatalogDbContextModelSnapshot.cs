@@ -50,6 +50,13 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                         .HasMaxLength(65536)
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<DateTime?>("SettingsUpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SettingsUpdatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("TableName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -204,6 +211,10 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -271,6 +282,10 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Cursor")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
@@ -324,6 +339,10 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.HasKey("Id");
 

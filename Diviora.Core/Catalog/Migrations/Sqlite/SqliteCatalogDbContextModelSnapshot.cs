@@ -43,6 +43,13 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                         .HasMaxLength(65536)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SettingsUpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SettingsUpdatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TableName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -195,6 +202,10 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -260,6 +271,10 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Cursor")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -312,6 +327,10 @@ namespace Diviora.Core.Catalog.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Diviora.Api.Access;
+
+/// <summary>
+/// Who may call the Api: every request but health checks carries a JWT access token (issuer, audience, lifetime and
+/// signature checked) with a role in its <c>roles</c> claim. Reader reads, Editor also loads and edits, Admin also deletes.
+/// </summary>
+internal static class AccessExtensions
+{
+    public static IHostApplicationBuilder AddDivioraAccess(this IHostApplicationBuilder builder)
+    {
+        // Without an authority no token can be checked: refuse to start rather than answer every request 401.
+        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Authority) && !string.IsNullOrWhiteSpace(o.Audience),
+                $"{AccessOptions.Section}:Authority and :Audience must be set: the OpenID provider that issues the Api's tokens, and their audience. " +
+                "The AppHost sets both for the local provider; see docs/security.md for Entra External ID.")
+            .ValidateOnStart();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AccessOptions>>((jwt, options) =>
+        {
+            var settings = options.Value;
+            jwt.Authority = settings.Authority;
+            jwt.Audience = settings.Audience;
+            // Plain http is only for a provider on this machine (the local stand-in); anything else must be https.
+            jwt.RequireHttpsMetadata = !IsLoopback(settings.Authority);
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters.NameClaimType = "name";
+            jwt.TokenValidationParameters.RoleClaimType = Roles.ClaimType;
+            jwt.TokenValidationParameters.ValidAudience = settings.Audience;
+            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            jwt.Events = new JwtBearerEvents { OnChallenge = BearerChallenge.WriteAsync };
+        });
+
+        var reader = RolePolicy(Roles.Reader);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Reader, reader)
+            .AddPolicy(Roles.Editor, RolePolicy(Roles.Editor))
+            .AddPolicy(Roles.Admin, RolePolicy(Roles.Admin))
+            .SetDefaultPolicy(reader)
+            // An endpoint that states no role still needs a Reader: nothing is anonymous by accident.
+            .SetFallbackPolicy(reader);
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RoleProblemHandler>();
+
+        return builder;
+    }
+
+    private static AuthorizationPolicy RolePolicy(string role) =>
+        new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireRole(Roles.AtLeast(role))
+            .Build();
+
+    private static bool IsLoopback(string? authority) =>
+        Uri.TryCreate(authority, UriKind.Absolute, out var uri) &&
+        (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
+}

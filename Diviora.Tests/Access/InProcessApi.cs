@@ -1,0 +1,79 @@
+using Diviora.Api.Apis;
+using Diviora.Tests.Engine;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Diviora.Tests.Access;
+
+/// <summary>
+/// The real Api (its own Program, every endpoint and middleware) in-process over a real Azurite and a SQLite warehouse,
+/// configured for Entra External ID: its issuer and the Api's client id as audience. The only stand-in is the
+/// discovery document: the issuer's signing key is handed to the JWT handler as Entra's metadata would hand it.
+/// </summary>
+public sealed class InProcessApi : IAsyncLifetime
+{
+    private readonly AzuriteServer _azurite = new();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "diviora-access-" + Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<UploadAccepted>? _factory;
+
+    internal TestIssuer Issuer { get; } = new();
+
+    public IServiceProvider Services => _factory!.Services;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Directory.CreateDirectory(_directory);
+        _factory = new WebApplicationFactory<UploadAccepted>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("ConnectionStrings:storage", _azurite.ConnectionString);
+            web.UseSetting("ConnectionStrings:warehouse", $"Data Source={Path.Combine(_directory, "warehouse.db")}");
+            web.UseSetting("Diviora:Identity:Authority", TestIssuer.Issuer);
+            web.UseSetting("Diviora:Identity:Audience", TestIssuer.ApiClientId);
+            web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            web.ConfigureTestServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+            {
+                var metadata = new OpenIdConnectConfiguration { Issuer = TestIssuer.Issuer };
+                metadata.SigningKeys.Add(Issuer.Key);
+                jwt.Configuration = metadata;
+            }));
+        });
+        using var warmUp = _factory.CreateClient();
+        (await warmUp.GetAsync(new Uri("/health", UriKind.Relative))).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A client with no token, or with <paramref name="token"/> as its bearer.</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = _factory!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        Issuer.Dispose();
+        await _azurite.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
