@@ -99,7 +99,7 @@ internal static class SourceBench
 
     private sealed class BenchSecrets(Dictionary<string, string> values) : ISecretStore
     {
-        public Task SetAsync(string name, string value, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(values.GetValueOrDefault(name));
 

@@ -28,9 +28,14 @@ public class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The Api as <c>admin</c>, signed in through the local provider's login page: every test may do anything.</summary>
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The Web with <c>admin</c>'s session cookie.</summary>
     public HttpClient Web { get; private set; } = null!;
+
+    /// <summary>The local OpenID provider the AppHost started.</summary>
+    internal LocalIdentity Identity { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -48,13 +53,28 @@ public class PlatformFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
-        foreach (var resource in new[] { "storage", "warehouse", "api", "worker", "web" })
+        foreach (var resource in new[] { "storage", "warehouse", "identity", "api", "worker", "web" })
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
 
-        Api = App.CreateHttpClient("api");
-        Web = App.CreateHttpClient("web");
+        var web = App.GetEndpoint("web", "http");
+        Identity = new LocalIdentity(App.GetEndpoint("identity", "http"), web);
+        var admin = await Identity.SignInAsync("admin");
+        Api = ApiWith(admin.GetProperty("access_token").GetString());
+        Web = await WebSignIn.SignInAsync(web, "admin");
+    }
+
+    /// <summary>A client of the Api that sends <paramref name="token"/> as its bearer, or no token at all.</summary>
+    public HttpClient ApiWith(string? token)
+    {
+        var client = App.CreateHttpClient("api");
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
     }
 
     public async Task DisposeAsync()

@@ -38,7 +38,8 @@ public sealed class SecretsApiTests(PlatformFixture platform)
         Assert.Equal("There is no secret 'p-crm-token'.", missing.GetProperty("detail").GetString());
 
         var first = Assert.Single(afterCreate);
-        Assert.Equal(["name", "updatedAt"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "updatedAt", "updatedBy"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Local Admin", first.GetProperty("updatedBy").GetString());
         Assert.Equal("P-Crm-Token", first.GetProperty("name").GetString());
         var second = Assert.Single(afterUpdate);
         Assert.Equal("p-crm-token", second.GetProperty("name").GetString());

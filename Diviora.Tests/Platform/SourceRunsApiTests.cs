@@ -63,7 +63,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         await stop.CancelAsync();
 
         Assert.Equal(HttpStatusCode.OK, tested.StatusCode);
-        Assert.True(test.GetProperty("ok").GetBoolean());
+        Assert.True(test.GetProperty("ok").GetBoolean(), test.ToString());
         Assert.Equal(20, test.GetProperty("records").GetArrayLength());
         Assert.Equal(1, test.GetProperty("records")[0].GetProperty("cust_id").GetInt32());
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -121,7 +121,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         var second = await WaitForRunAsync((await Read(await _api.PostAsync("/api/sources/erp-items/runs", null), answers)).GetProperty("runId").GetGuid(), answers);
         var source = await Read(await _api.GetAsync("/api/sources/erp-items"), answers);
 
-        Assert.True(test.GetProperty("ok").GetBoolean());
+        Assert.True(test.GetProperty("ok").GetBoolean(), test.ToString());
         Assert.Equal(20, test.GetProperty("records").GetArrayLength());
         Assert.Equal(("Succeeded", 50), (first.GetProperty("status").GetString(), first.GetProperty("rowsLoaded").GetInt32()));
         Assert.Equal(("Succeeded", 1), (second.GetProperty("status").GetString(), second.GetProperty("rowsLoaded").GetInt32()));

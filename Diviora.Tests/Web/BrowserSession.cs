@@ -17,7 +17,8 @@ public sealed class BrowserSession : IAsyncDisposable
     public List<string> Errors { get; } = [];
 
     public static async Task<BrowserSession> StartAsync(
-        BrowserFixture browser, PlatformFixture platform, int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light, string? timeZone = null)
+        BrowserFixture browser, PlatformFixture platform, int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light, string? timeZone = null,
+        string user = "admin")
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -28,7 +29,24 @@ public sealed class BrowserSession : IAsyncDisposable
             TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(30_000);
-        return new BrowserSession(context);
+        var session = new BrowserSession(context);
+        await session.SignInAsync(user);
+        return session;
+    }
+
+    /// <summary>
+    /// Signs <paramref name="user"/> in as a person does: the Web sends the browser to the local provider's login page,
+    /// which takes the account and password and sends it back. The context keeps the session cookie.
+    /// </summary>
+    private async Task SignInAsync(string user)
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#login").FillAsync(user);
+        await page.Locator("#password").FillAsync(LocalIdentity.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await page.CloseAsync();
     }
 
     /// <summary>Opens a page and waits until the Blazor circuit is up (a pre-rendered page drops early clicks).</summary>

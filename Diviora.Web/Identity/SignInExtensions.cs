@@ -59,6 +59,16 @@ public static class SignInExtensions
             oidc.TokenValidationParameters.RoleClaimType = "roles";
             // Plain http only for a provider on this machine (the local stand-in).
             oidc.RequireHttpsMetadata = !IsLoopback(settings.Authority);
+            if (!oidc.RequireHttpsMetadata)
+            {
+                // Locally the provider and the Web are both on localhost (same site) over http, where a browser refuses
+                // SameSite=None cookies that are not Secure: keep the sign-in's correlation cookies Lax and unsecured there.
+                foreach (var cookie in new[] { oidc.CorrelationCookie, oidc.NonceCookie })
+                {
+                    cookie.SameSite = SameSiteMode.Lax;
+                    cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                }
+            }
             oidc.SignedOutRedirectUri = "/signed-out";
         });
 
