@@ -400,16 +400,18 @@ function scriptCsp(script) {
   return `${PAGE_CSP}; script-src 'sha256-${digest}'`;
 }
 
-const LOGOUT_SCRIPT = "document.getElementById('sign-out').click();";
+const LOGOUT_SCRIPT = "document.getElementById('op.logoutForm').submit();";
 
+// Signing out of Diviora ends the provider's session too (as Entra's end-session does), so the form always carries
+// logout=yes: a submit button's own name and value are not sent when a script submits the form, nor reliably on click.
 async function logoutSource(ctx, form) {
   ctx.type = 'html';
   ctx.set('content-security-policy', scriptCsp(LOGOUT_SCRIPT));
   ctx.set('x-frame-options', 'DENY');
   ctx.body = page('Sign out', `<h1>Signing you out…</h1>
 <p>You are being signed out of the Diviora local identity provider.</p>
-${form}
-<button id="sign-out" type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+${form.replace('</form>', '<input type="hidden" name="logout" value="yes"/></form>')}
+<button id="sign-out" type="submit" form="op.logoutForm">Sign out</button>
 <script>${LOGOUT_SCRIPT}</script>`);
 }
 

@@ -18,7 +18,7 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public static async Task<BrowserSession> StartAsync(
         BrowserFixture browser, PlatformFixture platform, int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light, string? timeZone = null,
-        string user = "admin")
+        string? user = "admin")
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -30,7 +30,11 @@ public sealed class BrowserSession : IAsyncDisposable
         });
         context.SetDefaultTimeout(30_000);
         var session = new BrowserSession(context);
-        await session.SignInAsync(user);
+        if (user is not null)
+        {
+            await session.SignInAsync(user);
+        }
+
         return session;
     }
 
@@ -72,6 +76,9 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.Locator("[data-interactive=true]").WaitForAsync();
         return page;
     }
+
+    /// <summary>A new page, for tests that follow redirects themselves (sign-in, sign-out).</summary>
+    public Task<IPage> NewPageAsync() => _context.NewPageAsync();
 
     public ValueTask DisposeAsync() => _context.DisposeAsync();
 }
