@@ -20,6 +20,7 @@ namespace Diviora.Tests.Api;
 /// The GraphQL endpoint over a real engine: the schema follows the catalog, each dataset has a typed field, errors
 /// come back GraphQL-style, and the limits refuse hostile documents before they run.
 /// </summary>
+[Trait("Category", "Platform")]
 public sealed class GraphQlTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
 {
     private const string Sales =

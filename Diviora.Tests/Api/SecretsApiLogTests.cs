@@ -19,6 +19,7 @@ namespace Diviora.Tests.Api;
 /// The secrets endpoints hosted in-process over a real Azurite, with every log message at every level captured
 /// (Trace, so ASP.NET Core's own request, routing and body-reading logs are in): no line and no exception quotes a value.
 /// </summary>
+[Trait("Category", "Platform")]
 public sealed class SecretsApiLogTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
 {
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace Diviora.Tests.Documents;
 
 /// <summary>How a <c>documents</c> connection string becomes a Cosmos client and a registered store.</summary>
+[Trait("Category", "Unit")]
 public sealed class CosmosConnectionTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Diviora.Core.Documents;
 namespace Diviora.Tests.Documents;
 
 /// <summary>The Cosmos DB document store on the real npm stand-in; each test writes its own dataset (partition).</summary>
+[Trait("Category", "Platform")]
 public sealed class CosmosDocumentStoreTests(CosmosStandIn cosmos) : IClassFixture<CosmosStandIn>
 {
     private static readonly string[] SystemProperties = ["_rid", "_self", "_etag", "_attachments", "_ts"];

@@ -4,6 +4,7 @@ using Diviora.Core.Ingestion.Schema;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class ColumnNamingTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Diviora.Core.Ingestion.Schema;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class ColumnTypeInferenceTests
 {
     [Theory]

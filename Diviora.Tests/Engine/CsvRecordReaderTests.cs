@@ -4,6 +4,7 @@ using Diviora.Core.Ingestion.Readers;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class CsvRecordReaderTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Diviora.Tests.Engine;
 
 /// <summary>Exactly-once and give-up behaviour of a run's deliveries, on a real Azurite queue, SQLite and PostgreSQL.</summary>
 [Collection(Diviora.Tests.Warehouse.WarehouseCollection.Name)]
+[Trait("Category", "Faults")]
 public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixture)
 {
     private const string Csv = "id,name\n1,a\n2,b\n3,c\n";

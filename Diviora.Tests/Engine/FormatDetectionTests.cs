@@ -3,6 +3,7 @@ using Diviora.Core.Ingestion.Readers;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class FormatDetectionTests
 {
     [Theory]

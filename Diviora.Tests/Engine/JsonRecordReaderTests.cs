@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class JsonRecordReaderTests(ITestOutputHelper output)
 {
     private static readonly JsonRecordFormat Array = JsonRecordFormat.Array;

@@ -2,6 +2,7 @@ using Diviora.Core.Warehouse;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class PipelinedStagingWriterTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Diviora.Core.Warehouse.Sqlite;
 
 namespace Diviora.Tests.Engine;
 
+[Trait("Category", "Unit")]
 public sealed class SqliteDialectTests
 {
     private readonly SqliteDialect _dialect = new();

@@ -4,6 +4,7 @@ namespace Diviora.Tests.Infrastructure;
 
 /// <summary>The test PostgreSQL server: a fresh database per call, usable for tables and rows.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class PostgresServerTests(PostgresServer server)
 {
     [Fact]

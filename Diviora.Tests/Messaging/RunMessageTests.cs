@@ -3,6 +3,7 @@ using Diviora.Core.Messaging;
 
 namespace Diviora.Tests.Messaging;
 
+[Trait("Category", "Unit")]
 public sealed class RunMessageTests
 {
     [Fact]

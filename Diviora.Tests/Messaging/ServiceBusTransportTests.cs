@@ -8,6 +8,7 @@ namespace Diviora.Tests.Messaging;
 /// No Service Bus server runs locally, so these go through the SDK's own test seams: a received message from
 /// <see cref="ServiceBusModelFactory"/> and a receiver subclass that records how the message was settled.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ServiceBusTransportTests
 {
     [Fact]

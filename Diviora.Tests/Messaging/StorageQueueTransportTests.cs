@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Diviora.Tests.Messaging;
 
 /// <summary>The Storage Queue transport on a real Azurite queue.</summary>
+[Trait("Category", "Platform")]
 public sealed class StorageQueueTransportTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
 {
     [Fact]

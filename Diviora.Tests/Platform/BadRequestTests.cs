@@ -6,6 +6,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>Bad requests get a ProblemDetails that says what was wrong, and nothing is stored.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class BadRequestTests(PlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

@@ -9,6 +9,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>What a dashboard reads over HTTP: the overview, runs by status, each dataset's last run, profiles, detection and charts.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class DashboardApiTests(PlatformFixture platform)
 {
     private const string Csv = "id,country,amount\n1,DE,10.50\n2,FR,3.25\n3,DE,-1.00\n4,NL,7.00\n";

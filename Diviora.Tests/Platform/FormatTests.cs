@@ -8,6 +8,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>Delimited files in the shapes real exports take: other delimiters, encodings, gzip, no header.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class FormatTests(PlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

@@ -4,6 +4,7 @@ using System.Net;
 namespace Diviora.Tests.Platform;
 
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class HealthTests(PlatformFixture platform)
 {
     [Theory]

@@ -16,6 +16,7 @@ public sealed class PostgresPlatformCollection : ICollectionFixture<PostgresPlat
 }
 
 [Collection(PostgresPlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class PostgresPlatformTests(PostgresPlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

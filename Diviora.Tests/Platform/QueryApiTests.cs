@@ -7,6 +7,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>The query surface over HTTP on the running platform: rows, aggregate, export, GraphQL and their errors.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class QueryApiTests(PlatformFixture platform)
 {
     private const string Csv = "id,country,amount,note\n1,DE,10.50,plain\n2,FR,3.25,=SUM(A1)\n3,DE,-1.00,\n4,NL,7.00,\"a, b\"\n";

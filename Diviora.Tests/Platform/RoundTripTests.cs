@@ -9,6 +9,7 @@ namespace Diviora.Tests.Platform;
 /// text form (null reads as an empty field).
 /// </summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class RoundTripTests(PlatformFixture platform)
 {
     public static TheoryData<string, string, string[][]> Files => new()

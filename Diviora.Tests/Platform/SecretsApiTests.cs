@@ -9,6 +9,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>Secrets over HTTP on the running platform: values go in, names come out, and no answer or log line carries a value.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SecretsApiTests(PlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

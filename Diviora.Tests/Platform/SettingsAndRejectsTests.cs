@@ -7,6 +7,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>Dataset settings decide what happens to rows that do not fit: listed as rejects, or the run fails.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SettingsAndRejectsTests(PlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

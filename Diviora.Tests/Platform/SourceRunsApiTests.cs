@@ -17,6 +17,7 @@ namespace Diviora.Tests.Platform;
 /// exactly once and archived.
 /// </summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SourceRunsApiTests(PlatformFixture platform)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);

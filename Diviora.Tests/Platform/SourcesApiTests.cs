@@ -8,6 +8,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>/api/sources over HTTP on the running platform: create, read, list, replace, delete, refusals and next run times.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SourcesApiTests(PlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

@@ -7,6 +7,7 @@ namespace Diviora.Tests.Platform;
 
 /// <summary>A CSV goes from upload through blob, queue and worker to typed rows, on the real AppHost.</summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class UploadToRowsTests(PlatformFixture platform)
 {
     private readonly HttpClient _api = platform.Api;

@@ -6,6 +6,7 @@ using Diviora.Core.Query.Export;
 namespace Diviora.Tests.Query;
 
 /// <summary>The CSV export's quoting and formula protection, on rows in memory.</summary>
+[Trait("Category", "Unit")]
 public sealed class CsvExportTests
 {
     private static readonly DatasetColumn[] Columns =

@@ -7,6 +7,7 @@ using Parquet.Schema;
 
 namespace Diviora.Tests.Query;
 
+[Trait("Category", "Unit")]
 public sealed class ParquetExportTests
 {
     private static readonly ParquetOptions ReadOptions = new() { UseDateOnlyTypeForDates = true };

@@ -4,6 +4,7 @@ using Diviora.Core.Query;
 
 namespace Diviora.Tests.Query;
 
+[Trait("Category", "Unit")]
 public sealed class QueryParserTests
 {
     private static readonly DatasetColumn[] Columns = Dataset(

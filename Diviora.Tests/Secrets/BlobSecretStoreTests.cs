@@ -12,6 +12,7 @@ namespace Diviora.Tests.Secrets;
 /// The secret store and its Data Protection key ring on a real Azurite. Each "instance" is a fresh DI container,
 /// as a restarted or second Api or Worker would be: all it shares with the others is the storage account.
 /// </summary>
+[Trait("Category", "Platform")]
 public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
 {
     [Fact]

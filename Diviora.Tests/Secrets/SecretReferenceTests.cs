@@ -3,6 +3,7 @@ using Diviora.Core.Secrets;
 namespace Diviora.Tests.Secrets;
 
 /// <summary><c>secret:name</c> references: what is one, what it names, and what text passes through unchanged.</summary>
+[Trait("Category", "Unit")]
 public sealed class SecretReferenceTests
 {
     [Theory]

@@ -15,6 +15,7 @@ namespace Diviora.Tests.Sources;
 /// New York, so a cursor compared in the wrong time zone would miss rows or fetch them twice.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class DatabaseFetcherPostgresTests(PostgresServer postgres)
 {
     private const string Password = "Sup3r-secret-pw-4711";

@@ -16,6 +16,7 @@ namespace Diviora.Tests.Sources;
 /// on these machines, so its connection string, quoting and cursor parameter are checked through SqlClient's own types,
 /// and a connection to a closed port shows its errors. PostgreSQL has <see cref="DatabaseFetcherPostgresTests"/>.
 /// </summary>
+[Trait("Category", "Platform")]
 public sealed class DatabaseFetcherTests : IDisposable
 {
     private const string Password = "pa55-w0rd-never-shown";

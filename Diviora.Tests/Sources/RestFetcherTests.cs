@@ -16,6 +16,7 @@ namespace Diviora.Tests.Sources;
 /// The REST fetcher against a real local HTTP server that pages four ways, rate-limits, fails, drops and hangs now and
 /// then, checks the credentials and filters by the incremental cursor. Waits are recorded, not slept.
 /// </summary>
+[Trait("Category", "Platform")]
 public sealed class RestFetcherTests
 {
     private const string Token = "Bearer s3cret-token-4711";

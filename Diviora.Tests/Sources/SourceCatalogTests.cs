@@ -10,6 +10,7 @@ namespace Diviora.Tests.Sources;
 
 /// <summary>The sources table on each warehouse's catalog, migrated as at start-up: every field back as written, names unique ignoring case.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SourceCatalogTests(PostgresServer postgres) : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "diviora-sources-" + Guid.NewGuid().ToString("N"));

@@ -4,6 +4,7 @@ using Diviora.Core.Sources;
 namespace Diviora.Tests.Sources;
 
 /// <summary>Source definitions: what each rule refuses, with the path of the field, and what reads and stores as given.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourceDefinitionTests
 {
     private const string Rest = """

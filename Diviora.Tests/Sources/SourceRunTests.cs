@@ -33,6 +33,7 @@ namespace Diviora.Tests.Sources;
 /// drop zone; and one dataset fed by two sources with and without a source priority.
 /// </summary>
 [Collection(WarehouseCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SourceRunTests(WarehouseFixture fixture)
 {
     private const string Token = CrmServer.Token;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Diviora.Tests.Sources;
 
 /// <summary>Schedules: cron in a time zone, daylight saving nights in Berlin, and one catch-up run after downtime.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourceScheduleTests
 {
     private static DateTimeOffset Utc(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);

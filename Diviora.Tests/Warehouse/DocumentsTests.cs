@@ -10,6 +10,7 @@ namespace Diviora.Tests.Warehouse;
 /// typed rows for CSV, nested records for JSON, ids that follow the key, nothing of rejected rows or failed runs.
 /// </summary>
 [Collection(WarehouseCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class DocumentsTests(WarehouseFixture fixture)
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace Diviora.Tests.Warehouse;
 
 /// <summary>Column profiles give the counts, extremes, top values and histograms computed in C# from the same rows, on SQLite and on PostgreSQL.</summary>
 [Collection(WarehouseCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class ProfileTests(WarehouseFixture fixture)
 {
     private sealed record Item(long Id, string? Country, decimal? Amount, DateOnly? Day, DateTime At, bool? Active);

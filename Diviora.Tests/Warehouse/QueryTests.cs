@@ -14,6 +14,7 @@ namespace Diviora.Tests.Warehouse;
 /// for aggregates, by the same query written directly in the database), on SQLite and on PostgreSQL.
 /// </summary>
 [Collection(WarehouseCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class QueryTests(WarehouseFixture fixture)
 {
     private sealed record Item(long Id, string? Country, decimal? Amount, bool? Active, DateOnly? Day, string Name);

@@ -14,6 +14,7 @@ namespace Diviora.Tests.Warehouse;
 /// PostgreSQL the instant in UTC), is compared as instants.
 /// </summary>
 [Collection(WarehouseCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class SameAnswersTests(WarehouseFixture fixture)
 {
     public static TheoryData<string> Files() => [.. Payloads.Keys];

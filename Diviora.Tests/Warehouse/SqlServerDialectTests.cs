@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Diviora.Tests.Warehouse;
 
+[Trait("Category", "Unit")]
 public sealed class SqlServerDialectTests
 {
     private const string AzureSql = "Server=tcp:x.database.windows.net,1433;Initial Catalog=diviora;Authentication=Active Directory Default;";

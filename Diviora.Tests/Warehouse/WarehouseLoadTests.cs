@@ -12,6 +12,7 @@ namespace Diviora.Tests.Warehouse;
 /// SQLite and on a real PostgreSQL server, and reads the rows back through the query surface.
 /// </summary>
 [Collection(WarehouseCollection.Name)]
+[Trait("Category", "Platform")]
 public sealed class WarehouseLoadTests(WarehouseFixture fixture)
 {
     public const string Typed =

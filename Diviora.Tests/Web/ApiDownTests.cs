@@ -18,6 +18,7 @@ public sealed class ApiDownCollection : ICollectionFixture<ApiDownFixture>
 /// comes back by itself when the Api does.
 /// </summary>
 [Collection(ApiDownCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ApiDownTests(ApiDownFixture platform, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Diviora.Tests.Web;
 /// without console errors or serious accessibility violations, an upload in the browser, and live run statuses.
 /// </summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class DashboardTests(PlatformFixture platform, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly SemaphoreSlim Seeding = new(1, 1);

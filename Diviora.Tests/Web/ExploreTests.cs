@@ -10,6 +10,7 @@ namespace Diviora.Tests.Web;
 /// aggregate API and saved, the profile counts, the schema is edited, and a failed run shows its rejects.
 /// </summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ExploreTests(PlatformFixture platform, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const int Rows = 230;

@@ -13,6 +13,7 @@ namespace Diviora.Tests.Web;
 /// form against a small HTTP server of the test's own; a refused definition; a secret that never comes back to the page.
 /// </summary>
 [Collection(PlatformCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class SourcesPageTests(PlatformFixture platform, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly string[] RecordColumns = ["id", "name"];

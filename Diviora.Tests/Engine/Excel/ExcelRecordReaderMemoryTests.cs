@@ -10,6 +10,7 @@ namespace Diviora.Tests.Engine.Excel;
 public sealed class MemoryCollection;
 
 [Collection(nameof(MemoryCollection))]
+[Trait("Category", "Unit")]
 public sealed class ExcelRecordReaderMemoryTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("diviora-xlsx-tests-").FullName;

@@ -7,6 +7,7 @@ using static Diviora.Tests.Engine.Excel.Xlsx;
 
 namespace Diviora.Tests.Engine.Excel;
 
+[Trait("Category", "Unit")]
 public class ExcelRecordReaderTests
 {
     private static ExcelRecordReader Open(byte[] workbook, string? sheet = null, ExcelReaderLimits? limits = null) =>

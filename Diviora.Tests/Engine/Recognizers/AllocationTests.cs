@@ -2,6 +2,7 @@ using Diviora.Core.Ingestion.Schema;
 namespace Diviora.Tests.Engine.Recognizers;
 
 // These recognizers run for every value of a column of a million-row file, so they must not allocate.
+[Trait("Category", "Unit")]
 public class AllocationTests
 {
     private const int Iterations = 1_000_000;

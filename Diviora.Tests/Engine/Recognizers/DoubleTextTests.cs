@@ -1,6 +1,7 @@
 using Diviora.Core.Ingestion.Schema;
 namespace Diviora.Tests.Engine.Recognizers;
 
+[Trait("Category", "Unit")]
 public class DoubleTextTests
 {
     [Theory]

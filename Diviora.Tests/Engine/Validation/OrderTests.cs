@@ -3,6 +3,7 @@ using static Diviora.Tests.Engine.Validation.Run;
 
 namespace Diviora.Tests.Engine.Validation;
 
+[Trait("Category", "Unit")]
 public class OrderTests
 {
     [Fact]

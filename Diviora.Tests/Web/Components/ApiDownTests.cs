@@ -6,6 +6,7 @@ using Diviora.Web.Components.Runs;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>An Api that stops answering becomes a message on the page, and the page recovers when it is back.</summary>
+[Trait("Category", "Unit")]
 public sealed class ApiDownTests : DashboardContext
 {
     private const string OneRun = """

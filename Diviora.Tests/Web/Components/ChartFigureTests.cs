@@ -5,6 +5,7 @@ using Diviora.Web.Charts;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>An aggregate answer turned into what a chart draws: categories, series, titles.</summary>
+[Trait("Category", "Unit")]
 public sealed class ChartFigureTests
 {
     [Fact]

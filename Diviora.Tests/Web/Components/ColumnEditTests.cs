@@ -4,6 +4,7 @@ using Diviora.Web.Explore;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The schema form's column settings: what it reads from the settings and what it sends back to the Api.</summary>
+[Trait("Category", "Unit")]
 public sealed class ColumnEditTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Components.Web;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The filter in a column's header menu.</summary>
+[Trait("Category", "Unit")]
 public sealed class ColumnFilterEditorTests : DashboardContext
 {
     [Fact]

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Diviora.Web.Api;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,10 +18,17 @@ public abstract class DashboardContext : BunitContext
         Services.AddFluentUIComponents();
         Services.AddScoped<Diviora.Web.Components.Live.BrowserClock>();
         Services.AddSingleton(new DivioraApiClient(new HttpClient(Api) { BaseAddress = new Uri("http://api") }, new HttpClient(Api) { BaseAddress = new Uri("http://api") }));
+        // Signed in as an Admin, who sees every control; a test can sign in with another role instead.
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("Local Admin");
+        Authorization.SetRoles("Admin");
         JSInterop.Mode = JSRuntimeMode.Loose;
         // As on a Blazor Server circuit: live components poll only when interactive.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     protected ApiStub Api { get; } = new();
+
+    /// <summary>Who is signed in while components render.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
 }

@@ -3,6 +3,7 @@ using Diviora.Web.Uploads;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>Dataset names as the upload form checks and suggests them.</summary>
+[Trait("Category", "Unit")]
 public sealed class DatasetNamesTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Diviora.Web.Charts;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>Saving a chart changes the settings' charts and nothing else the Api keeps there.</summary>
+[Trait("Category", "Unit")]
 public sealed class DatasetSettingsJsonTests
 {
     private static readonly JsonElement Settings = JsonDocument.Parse("""

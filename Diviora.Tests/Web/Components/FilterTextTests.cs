@@ -4,6 +4,7 @@ using Diviora.Web.Explore;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>Names, literals and conditions as the data grid writes them in the Api's filter language.</summary>
+[Trait("Category", "Unit")]
 public sealed class FilterTextTests
 {
     private static readonly ColumnSummary Name = new("name", "text", true);

@@ -5,6 +5,7 @@ using Diviora.Web.Explore;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The data grid's state as the rows endpoint receives it: filter, select, orderBy, and keyset paging.</summary>
+[Trait("Category", "Unit")]
 public sealed class GridQueryTests
 {
     private static readonly ColumnSummary[] Columns =

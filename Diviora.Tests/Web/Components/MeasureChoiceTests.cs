@@ -3,6 +3,7 @@ using Diviora.Web.Charts;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>Measures picked in the chart form and read back from a saved chart.</summary>
+[Trait("Category", "Unit")]
 public sealed class MeasureChoiceTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Diviora.Web.Components.Runs;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The runs list as a user sees it, from what the Api answers.</summary>
+[Trait("Category", "Unit")]
 public sealed class RunListTests : DashboardContext
 {
     private const string Succeeded = "6f1c2a4e-0000-4000-8000-000000000001";

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>A run's page: <c>Load again</c> replays an ended run and opens the new one; runs with nothing stored do not offer it.</summary>
+[Trait("Category", "Unit")]
 public sealed class RunPageTests : DashboardContext
 {
     private static string RunJson(Guid id, string status, string extra = "") => $$$"""

@@ -5,6 +5,7 @@ using Diviora.Web.Components.Runs;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>A run's timeline and the words and numbers that describe runs on screen.</summary>
+[Trait("Category", "Unit")]
 public sealed class RunStagesTests
 {
     private static readonly DateTime Created = new(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc);

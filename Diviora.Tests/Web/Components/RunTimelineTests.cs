@@ -5,6 +5,7 @@ using Diviora.Web.Components.Runs;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The run page's timeline: one item per stage, marked with its state.</summary>
+[Trait("Category", "Unit")]
 public sealed class RunTimelineTests : DashboardContext
 {
     private static readonly DateTime Created = new(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc);

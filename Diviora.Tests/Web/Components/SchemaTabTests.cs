@@ -6,6 +6,7 @@ using Diviora.Web.Components.Datasets;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The schema tab's run settings: the source priority of an upsert dataset fed by several sources.</summary>
+[Trait("Category", "Unit")]
 public sealed class SchemaTabTests : DashboardContext
 {
     private static DatasetSummary Dataset(string settings) => new(

@@ -7,6 +7,7 @@ using Diviora.Web.Components.Sources;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The source form in use: what it sends, what it shows of the Api's answers, and its kinds and JSON view.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourceEditorTests : DashboardContext
 {
     private const string Saved = """

@@ -6,6 +6,7 @@ using Diviora.Web.Sources;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The Sources form writes the definition JSON the Api takes, and fills itself from what the Api answers.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourceFormTests
 {
     /// <summary>A REST source as <c>GET /api/sources/{name}</c> answers it.</summary>

@@ -4,6 +4,7 @@ using SourcesPage = Diviora.Web.Components.Pages.Sources;
 namespace Diviora.Tests.Web.Components;
 
 /// <summary>The sources list as a user sees it, from what the Api answers.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourcesListTests : DashboardContext
 {
     private const string Failed = "6f1c2a4e-0000-4000-8000-00000000000f";
@@ -41,6 +42,24 @@ public sealed class SourcesListTests : DashboardContext
         Assert.Equal("Failed", lastRuns[0].QuerySelector("[data-testid=run-status]")!.GetAttribute("data-status"));
         Assert.Equal("Fetching source 'crm' failed: HTTP 401 Unauthorized", cut.Find("[data-testid=source-last-error]").TextContent);
         Assert.Equal("Fetching source 'crm' failed: HTTP 401 Unauthorized", cut.Find("[data-testid=source-last-error]").GetAttribute("title"));
+    }
+
+    [Fact]
+    public void A_reader_sees_the_sources_without_new_source_run_now_or_secrets_and_is_told_why()
+    {
+        Authorization.SetAuthorized("Local Reader");
+        Authorization.SetRoles("Reader");
+        Api.Answer("/api/sources", ThreeSources).Answer("/api/secrets", "[]");
+
+        var cut = Render<SourcesPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("a[data-testid=source-link]").Count));
+        Assert.Empty(cut.FindAll("[data-testid=run-now]"));
+        Assert.Empty(cut.FindAll("[data-testid=new-source]"));
+        Assert.Empty(cut.FindAll("#secrets"));
+        Assert.Equal("Adding sources, starting runs and managing secrets needs the Editor role; you are signed in as Reader.",
+            cut.Find("[data-testid=role-note]").TextContent);
+        Assert.DoesNotContain(Api.Requests, r => r.Contains("/api/secrets", StringComparison.Ordinal));
     }
 
     [Fact]
