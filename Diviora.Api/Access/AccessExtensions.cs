@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -26,7 +25,7 @@ internal static class AccessExtensions
             jwt.Authority = settings.Authority;
             jwt.Audience = settings.Audience;
             // Plain http is only for a provider on this machine (the local stand-in); anything else must be https.
-            jwt.RequireHttpsMetadata = !IsLoopback(settings.Authority);
+            jwt.RequireHttpsMetadata = !IdentityAuthority.IsLoopback(settings.Authority);
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters.NameClaimType = "name";
             jwt.TokenValidationParameters.RoleClaimType = Roles.ClaimType;
@@ -53,8 +52,4 @@ internal static class AccessExtensions
             .RequireAuthenticatedUser()
             .RequireRole(Roles.AtLeast(role))
             .Build();
-
-    private static bool IsLoopback(string? authority) =>
-        Uri.TryCreate(authority, UriKind.Absolute, out var uri) &&
-        (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 }

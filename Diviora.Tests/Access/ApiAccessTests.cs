@@ -134,7 +134,7 @@ public sealed class ApiAccessTests(InProcessApi api) : IClassFixture<InProcessAp
             "audience" => issuer.Token(["Admin"], audience: "api://someone-else"),
             "issuer" => issuer.Token(["Admin"], issuer: "https://login.example.com/other-tenant/v2.0"),
             "stranger" => issuer.Token(["Admin"], strangerKey: true),
-            "tampered" => Tamper(issuer.Token(["Reader"])),
+            "tampered" => Jwts.Tamper(issuer.Token(["Reader"])),
             _ => "not-a-jwt",
         };
         using var client = api.Client(token);
@@ -249,13 +249,4 @@ public sealed class ApiAccessTests(InProcessApi api) : IClassFixture<InProcessAp
     /// <summary>A concrete path for a route pattern: names for names, a fresh id for ids.</summary>
     private static string Fill(string route) =>
         System.Text.RegularExpressions.Regex.Replace(route, @"\{([^}:?]+)(:guid)?\??\}", m => m.Groups[2].Success ? Guid.NewGuid().ToString() : "access-probe");
-
-    /// <summary>The token with one claim changed and its signature kept.</summary>
-    private static string Tamper(string token)
-    {
-        var parts = token.Split('.');
-        var payload = Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[1]))
-            .Replace("\"Reader\"", "\"Admin\"", StringComparison.Ordinal);
-        return $"{parts[0]}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payload)}.{parts[2]}";
-    }
 }

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Diviora.Tests.Access;
 
 namespace Diviora.Tests.Platform;
 
@@ -24,11 +24,11 @@ public sealed class SignInTests(PlatformFixture platform)
         Assert.Equal(platform.Identity.Issuer.AbsoluteUri.TrimEnd('/'), discovery.GetProperty("issuer").GetString());
 
         var token = await platform.Identity.ClientCredentialsAsync(LocalIdentity.Automation);
-        var claims = Payload(token);
+        var claims = Jwts.Payload(token);
         Assert.Equal("api://diviora", claims.GetProperty("aud").GetString());
         Assert.Equal(["Editor"], claims.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.InRange(claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64(), 60, 3600);
-        Assert.Equal(["Reader"], Payload(await platform.Identity.ClientCredentialsAsync(LocalIdentity.ReaderClient)).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["Reader"], Jwts.Payload(await platform.Identity.ClientCredentialsAsync(LocalIdentity.ReaderClient)).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
         using var wrong = await http.PostAsync(new Uri(discovery.GetProperty("token_endpoint").GetString()!), new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -94,9 +94,7 @@ public sealed class SignInTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
         var token = await platform.Identity.ClientCredentialsAsync(LocalIdentity.ReaderClient);
-        var parts = token.Split('.');
-        var payload = Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"Reader\"", "\"Admin\"", StringComparison.Ordinal);
-        using var tampered = platform.ApiWith($"{parts[0]}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payload)}.{parts[2]}");
+        using var tampered = platform.ApiWith(Jwts.Tamper(token));
         using var refused = await tampered.DeleteAsync("/api/secrets/anything");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("signature", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -121,7 +119,7 @@ public sealed class SignInTests(PlatformFixture platform)
     public async Task A_restart_of_the_provider_keeps_its_keys_so_tokens_and_refresh_tokens_still_work()
     {
         var tokens = await platform.Identity.SignInAsync("reader");
-        var claims = Payload(tokens.GetProperty("id_token").GetString()!);
+        var claims = Jwts.Payload(tokens.GetProperty("id_token").GetString()!);
         Assert.Equal(("Local Reader", "Reader"), (claims.GetProperty("name").GetString(), claims.GetProperty("roles")[0].GetString()));
         using var http = new HttpClient();
         var before = await http.GetStringAsync(new Uri(platform.Identity.Issuer, "/jwks"));
@@ -141,7 +139,4 @@ public sealed class SignInTests(PlatformFixture platform)
         }));
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
     }
-
-    private static JsonElement Payload(string jwt) =>
-        JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwt.Split('.')[1])).RootElement.Clone();
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -58,7 +57,7 @@ public static class SignInExtensions
             oidc.TokenValidationParameters.NameClaimType = "name";
             oidc.TokenValidationParameters.RoleClaimType = "roles";
             // Plain http only for a provider on this machine (the local stand-in).
-            oidc.RequireHttpsMetadata = !IsLoopback(settings.Authority);
+            oidc.RequireHttpsMetadata = !IdentityAuthority.IsLoopback(settings.Authority);
             if (!oidc.RequireHttpsMetadata)
             {
                 // Locally the provider and the Web are both on localhost (same site) over http, where a browser refuses
@@ -105,8 +104,4 @@ public static class SignInExtensions
         <body><main><h1>You are signed out</h1><p data-testid="signed-out">Your Diviora session has ended.</p>
         <p><a href="/">Sign in again</a></p></main></body></html>
         """;
-
-    private static bool IsLoopback(string? authority) =>
-        Uri.TryCreate(authority, UriKind.Absolute, out var uri) &&
-        (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 }
