@@ -18,6 +18,8 @@ internal static class AccessExtensions
                 $"{AccessOptions.Section}:Authority and :Audience must be set: the OpenID provider that issues the Api's tokens, and their audience. " +
                 "The AppHost sets both for the local provider; see docs/security.md for Entra External ID.")
             .ValidateOnStart();
+        // 401 and 403 are written as problem details.
+        builder.Services.AddProblemDetails();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AccessOptions>>((jwt, options) =>
         {

@@ -1,11 +1,8 @@
 using Diviora.Api.Apis;
 using Diviora.Tests.Engine;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Diviora.Tests.Access;
 
@@ -36,12 +33,7 @@ public sealed class InProcessApi : IAsyncLifetime
             web.UseSetting("Diviora:Identity:Authority", TestIssuer.Issuer);
             web.UseSetting("Diviora:Identity:Audience", TestIssuer.ApiClientId);
             web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
-            web.ConfigureTestServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
-            {
-                var metadata = new OpenIdConnectConfiguration { Issuer = TestIssuer.Issuer };
-                metadata.SigningKeys.Add(Issuer.Key);
-                jwt.Configuration = metadata;
-            }));
+            web.ConfigureTestServices(Issuer.TrustIn);
         });
         using var warmUp = _factory.CreateClient();
         (await warmUp.GetAsync(new Uri("/health", UriKind.Relative))).EnsureSuccessStatusCode();

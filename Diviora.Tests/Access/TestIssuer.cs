@@ -1,5 +1,10 @@
 using System.Security.Cryptography;
+using Diviora.Api.Access;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Diviora.Tests.Access;
@@ -31,6 +36,30 @@ internal sealed class TestIssuer : IDisposable
 
     /// <summary>The signing key the Api is told the issuer uses (as its discovery document would).</summary>
     public RsaSecurityKey Key { get; }
+
+    /// <summary>
+    /// Has the JWT handler trust this issuer: its address and signing key are handed over as Entra's discovery document
+    /// would hand them. Call after the Api's own access services are added.
+    /// </summary>
+    public void TrustIn(IServiceCollection services) =>
+        services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            var metadata = new OpenIdConnectConfiguration { Issuer = Issuer };
+            metadata.SigningKeys.Add(Key);
+            jwt.Configuration = metadata;
+        });
+
+    /// <summary>
+    /// The Api's own access checks (<c>AddDivioraAccess</c>) on <paramref name="builder"/>, trusting this issuer, for tests
+    /// that host some of the Api's endpoints themselves; the app then needs UseAuthentication and UseAuthorization.
+    /// </summary>
+    public void AddApiAccess(WebApplicationBuilder builder)
+    {
+        builder.Configuration["Diviora:Identity:Authority"] = Issuer;
+        builder.Configuration["Diviora:Identity:Audience"] = ApiClientId;
+        builder.AddDivioraAccess();
+        TrustIn(builder.Services);
+    }
 
     /// <summary>A person's token with <paramref name="roles"/>; the other arguments make it bad in one way each.</summary>
     public string Token(

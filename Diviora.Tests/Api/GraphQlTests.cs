@@ -5,6 +5,7 @@ using System.Text.Json;
 using Diviora.Api.Apis;
 using Diviora.Api.GraphQl;
 using Diviora.Core.Catalog;
+using Diviora.Tests.Access;
 using Diviora.Tests.Engine;
 using GraphQLParser.AST;
 using Microsoft.AspNetCore.Builder;
@@ -250,12 +251,17 @@ public sealed class GraphQlTests(AzuriteServer azurite) : IClassFixture<AzuriteS
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development, ContentRootPath = Path.Combine(AzuriteServer.RepositoryRoot(), "Diviora.Api") });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         host.AddTo(builder.Services);
+        using var issuer = new TestIssuer();
+        issuer.AddApiAccess(builder);
         await using var app = builder.Build();
         app.MapGraphQlUi();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGraphQlApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issuer.Token(["Reader"]));
 
         using var post = await http.PostAsJsonAsync("/graphql", new { query = "query Q($n: String!) { dataset(name: $n) { rowCount } }", variables = new { n = "sales-2024" } });
         using var get = await http.GetAsync(new Uri("/graphql?query=" + Uri.EscapeDataString("{ sales_2024 { total } }"), UriKind.Relative));

@@ -5,6 +5,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Diviora.Api.Apis;
 using Diviora.Core.Secrets;
+using Diviora.Tests.Access;
 using Diviora.Tests.Engine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,13 +33,18 @@ public sealed class SecretsApiLogTests(AzuriteServer azurite) : IClassFixture<Az
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(new BlobServiceClient(azurite.ConnectionString)).AddDivioraSecrets();
+        using var issuer = new TestIssuer();
+        issuer.AddApiAccess(builder);
         await using var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapSecretsApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issuer.Token(["Admin"]));
 
         using var stored = await http.PutAsJsonAsync("/api/secrets/crm-token", new { value = Value });
         using var broken = await http.PutAsync("/api/secrets/crm-token", new StringContent($"{{\"value\": \"{Value}", Encoding.UTF8, "application/json"));

@@ -5,6 +5,13 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Diviora.Tests.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Diviora.Tests.Platform;
 
@@ -116,6 +123,42 @@ public sealed class SignInTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_web_refreshes_a_persons_access_token_with_the_provider_before_it_expires()
+    {
+        var signedIn = await platform.Identity.SignInAsync("reader");
+        var old = signedIn.GetProperty("access_token").GetString()!;
+        var properties = new AuthenticationProperties();
+        properties.StoreTokens(
+        [
+            new AuthenticationToken { Name = "access_token", Value = old },
+            new AuthenticationToken { Name = "refresh_token", Value = signedIn.GetProperty("refresh_token").GetString()! },
+            // Two minutes left: inside the five minutes before expiry in which the Web refreshes.
+            new AuthenticationToken { Name = "expires_at", Value = DateTimeOffset.UtcNow.AddMinutes(2).ToString("o", System.Globalization.CultureInfo.InvariantCulture) },
+        ]);
+        var request = new DefaultHttpContext { RequestServices = new ServiceCollection().AddSingleton<IAuthenticationService>(new CookieTicket(properties)).BuildServiceProvider() };
+        using var http = new HttpClient();
+        var discovery = await http.GetFromJsonAsync<JsonElement>(new Uri(platform.Identity.Issuer, "/.well-known/openid-configuration"));
+        var oidc = new OpenIdConnectOptions
+        {
+            ClientId = "diviora-web",
+            ClientSecret = LocalIdentity.WebClientSecret,
+            ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(
+                new OpenIdConnectConfiguration { TokenEndpoint = discovery.GetProperty("token_endpoint").GetString() }),
+        };
+        using var tokens = new Diviora.Web.Identity.UserTokens(new HttpContextAccessor { HttpContext = request }, new FixedOptions(oidc), new PlainClients(), TimeProvider.System);
+
+        var sent = await tokens.GetAccessTokenAsync(CancellationToken.None);
+        var again = await tokens.GetAccessTokenAsync(CancellationToken.None);
+
+        Assert.NotEqual(old, sent);
+        Assert.Equal(sent, again);
+        Assert.NotEqual(Jwts.Payload(old).GetProperty("jti").GetString(), Jwts.Payload(sent!).GetProperty("jti").GetString());
+        Assert.True(Jwts.Payload(sent!).GetProperty("exp").GetInt64() >= Jwts.Payload(old).GetProperty("exp").GetInt64());
+        using var reader = platform.ApiWith(sent);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/datasets")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_restart_of_the_provider_keeps_its_keys_so_tokens_and_refresh_tokens_still_work()
     {
         var tokens = await platform.Identity.SignInAsync("reader");
@@ -138,5 +181,34 @@ public sealed class SignInTests(PlatformFixture platform)
             ["client_id"] = "diviora-web", ["client_secret"] = LocalIdentity.WebClientSecret,
         }));
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+    }
+
+    /// <summary>The sign-in cookie as the cookie handler would read it: a ticket with the person's tokens.</summary>
+    private sealed class CookieTicket(AuthenticationProperties properties) : IAuthenticationService
+    {
+        public Task<AuthenticateResult> AuthenticateAsync(HttpContext context, string? scheme) =>
+            Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(), properties, scheme!)));
+
+        public Task ChallengeAsync(HttpContext context, string? scheme, AuthenticationProperties? properties) => throw new NotSupportedException();
+
+        public Task ForbidAsync(HttpContext context, string? scheme, AuthenticationProperties? properties) => throw new NotSupportedException();
+
+        public Task SignInAsync(HttpContext context, string? scheme, System.Security.Claims.ClaimsPrincipal principal, AuthenticationProperties? properties) => throw new NotSupportedException();
+
+        public Task SignOutAsync(HttpContext context, string? scheme, AuthenticationProperties? properties) => throw new NotSupportedException();
+    }
+
+    private sealed class FixedOptions(OpenIdConnectOptions options) : IOptionsMonitor<OpenIdConnectOptions>
+    {
+        public OpenIdConnectOptions CurrentValue => options;
+
+        public OpenIdConnectOptions Get(string? name) => options;
+
+        public IDisposable? OnChange(Action<OpenIdConnectOptions, string?> listener) => null;
+    }
+
+    private sealed class PlainClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 }
