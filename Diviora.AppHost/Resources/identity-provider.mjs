@@ -265,12 +265,19 @@ function storeFor(name) {
   return store;
 }
 
+// Ids of sessions ended by a sign-out. A request that loaded the session before the sign-out ended it (a browser's
+// background request racing the end-session confirmation) saves it again when it finishes; that save must not bring
+// the session back, or the next page would sign the person straight back in. New sessions always get new ids.
+const endedSessions = new Set();
+
 class FileAdapter {
   constructor(name) {
+    this.name = name;
     this.store = storeFor(name);
   }
 
   async upsert(id, payload, expiresIn) {
+    if (this.name === 'Session' && endedSessions.has(id)) return;
     const expiresAt = Number.isFinite(expiresIn) && expiresIn > 0 ? Date.now() + expiresIn * 1000 : undefined;
     this.store.records.set(id, { payload: structuredClone(payload), ...(expiresAt ? { expiresAt } : {}) });
     await this.store.save();
@@ -305,6 +312,7 @@ class FileAdapter {
   }
 
   async destroy(id) {
+    if (this.name === 'Session') endedSessions.add(id);
     if (this.store.records.delete(id)) await this.store.save();
   }
 

@@ -69,6 +69,20 @@ public static class SignInExtensions
                 }
             }
             oidc.SignedOutRedirectUri = "/signed-out";
+            oidc.Events.OnRedirectToIdentityProvider = context =>
+            {
+                // Only a page the person navigates to is sent to sign in. A script's request (the dashboard's circuit
+                // reconnecting after Sign out, a fetch) gets 401: following a redirect to the provider in the background
+                // would only race the person's own sign-in or sign-out there.
+                var mode = context.Request.Headers["Sec-Fetch-Mode"].ToString();
+                if ((mode.Length > 0 && mode != "navigate") || context.Request.Path.StartsWithSegments("/_blazor"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.HandleResponse();
+                }
+
+                return Task.CompletedTask;
+            };
         });
 
         builder.Services.AddAuthorizationBuilder()
