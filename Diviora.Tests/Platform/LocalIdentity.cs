@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Diviora.Tests.Platform;
 
@@ -12,7 +11,7 @@ namespace Diviora.Tests.Platform;
 /// scripts, and for people the authorization code flow with PKCE through the provider's own login page, as the Web's
 /// client. Nothing here bypasses the provider.
 /// </summary>
-internal sealed partial class LocalIdentity(Uri issuer, Uri web)
+internal sealed class LocalIdentity(Uri issuer, Uri web)
 {
     public const string Password = "diviora-local";
     public const string WebClientSecret = "diviora-local-web";
@@ -110,10 +109,8 @@ internal sealed partial class LocalIdentity(Uri issuer, Uri web)
 
     private static async Task<(HttpStatusCode, Uri?, string)> SubmitLoginAsync(HttpClient http, Uri loginPage, string login, string password)
     {
-        var page = await http.GetStringAsync(loginPage);
-        var action = FormAction().Match(page);
-        Assert.True(action.Success, "the login page has no form");
-        using var response = await http.PostAsync(new Uri(loginPage, WebUtility.HtmlDecode(action.Groups[1].Value)),
+        var form = WebSignIn.FormOf(await http.GetStringAsync(loginPage), loginPage);
+        using var response = await http.PostAsync(form.Action,
             new FormUrlEncodedContent(new Dictionary<string, string> { ["login"] = login, ["password"] = password }));
         return (response.StatusCode, response.Headers.Location, await response.Content.ReadAsStringAsync());
     }
@@ -123,7 +120,4 @@ internal sealed partial class LocalIdentity(Uri issuer, Uri web)
         var discovery = await http.GetFromJsonAsync<JsonElement>(new Uri(Issuer, "/.well-known/openid-configuration"));
         return new Uri(discovery.GetProperty(name).GetString()!);
     }
-
-    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"")]
-    private static partial Regex FormAction();
 }

@@ -26,7 +26,8 @@ internal static partial class WebSignIn
         return client;
     }
 
-    private static (Uri Action, Dictionary<string, string> Fields) FormOf(string html, Uri page)
+    /// <summary>The first form of <paramref name="html"/>: where it posts to, and its hidden fields.</summary>
+    internal static (Uri Action, Dictionary<string, string> Fields) FormOf(string html, Uri page)
     {
         var form = Form().Match(html);
         Assert.True(form.Success, $"no form on {page}: {html[..Math.Min(html.Length, 400)]}");
