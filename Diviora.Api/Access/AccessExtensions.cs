@@ -30,17 +30,17 @@ internal static class AccessExtensions
             jwt.RequireHttpsMetadata = !IdentityAuthority.IsLoopback(settings.Authority);
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters.NameClaimType = "name";
-            jwt.TokenValidationParameters.RoleClaimType = Roles.ClaimType;
+            jwt.TokenValidationParameters.RoleClaimType = AppRoles.ClaimType;
             jwt.TokenValidationParameters.ValidAudience = settings.Audience;
             jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
             jwt.Events = new JwtBearerEvents { OnChallenge = BearerChallenge.WriteAsync };
         });
 
-        var reader = RolePolicy(Roles.Reader);
+        var reader = RolePolicy(AppRoles.Reader);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.Reader, reader)
-            .AddPolicy(Roles.Editor, RolePolicy(Roles.Editor))
-            .AddPolicy(Roles.Admin, RolePolicy(Roles.Admin))
+            .AddPolicy(AppRoles.Reader, reader)
+            .AddPolicy(AppRoles.Editor, RolePolicy(AppRoles.Editor))
+            .AddPolicy(AppRoles.Admin, RolePolicy(AppRoles.Admin))
             .SetDefaultPolicy(reader)
             // An endpoint that states no role still needs a Reader: nothing is anonymous by accident.
             .SetFallbackPolicy(reader);
@@ -52,6 +52,6 @@ internal static class AccessExtensions
     private static AuthorizationPolicy RolePolicy(string role) =>
         new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
-            .RequireRole(Roles.AtLeast(role))
+            .RequireRole(AppRoles.AtLeast(role))
             .Build();
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Diviora.Core.Catalog;
 
 namespace Diviora.Api.Access;
 
@@ -18,7 +19,7 @@ internal static class Actor
         {
             if (user.FindFirst(type)?.Value is { Length: > 0 } value)
             {
-                return value.Length <= 200 ? value : value[..200];
+                return value.Length <= RunStarters.MaxLength ? value : value[..RunStarters.MaxLength];
             }
         }
 

@@ -40,8 +40,8 @@ internal static class OpenApiBearer
 
             // The most demanding role stated on the endpoint or its group; the fallback is Reader.
             var role = metadata.OfType<IAuthorizeData>().Select(a => a.Policy)
-                .Where(p => p is Roles.Reader or Roles.Editor or Roles.Admin)
-                .MinBy(p => Roles.AtLeast(p!).Length) ?? Roles.Reader;
+                .Where(p => p is AppRoles.Reader or AppRoles.Editor or AppRoles.Admin)
+                .MinBy(p => AppRoles.AtLeast(p!).Length) ?? AppRoles.Reader;
             operation.Description = string.IsNullOrEmpty(operation.Description) ? $"Role: {role}." : $"{operation.Description} Role: {role}.";
             operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             operation.Extensions["x-diviora-role"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role)!);

@@ -19,9 +19,9 @@ internal sealed class RoleProblemHandler(IProblemDetailsService problems) : IAut
 
         // The narrowest role requirement that failed is the role the request needs.
         var needed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<RolesAuthorizationRequirement>()
-            .MinBy(r => r.AllowedRoles.Count())?.AllowedRoles.FirstOrDefault() ?? Roles.Reader;
-        var held = context.User.FindAll(Roles.ClaimType).Select(c => c.Value).ToArray();
-        var detail = $"This needs the {needed} role" + (needed == Roles.Admin ? "" : " or a higher one") + "; " +
+            .MinBy(r => r.AllowedRoles.Count())?.AllowedRoles.FirstOrDefault() ?? AppRoles.Reader;
+        var held = context.User.FindAll(AppRoles.ClaimType).Select(c => c.Value).ToArray();
+        var detail = $"This needs the {needed} role" + (needed == AppRoles.Admin ? "" : " or a higher one") + "; " +
             (held.Length == 0 ? "the token carries no role." : $"the token's roles: {string.Join(", ", held)}.");
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new ProblemDetailsContext

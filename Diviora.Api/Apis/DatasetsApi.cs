@@ -18,7 +18,7 @@ public static class DatasetsApi
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(Roles.Reader);
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(AppRoles.Reader);
         api.MapGet("/", ListDatasetsAsync).WithName("ListDatasets").WithSummary("List datasets");
         api.MapGet("/{dataset}", GetDatasetAsync).WithName("GetDataset").WithSummary("Get a dataset and its columns")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -31,7 +31,7 @@ public static class DatasetsApi
                 "columns, measures: 1-5 measures, filter }, checked against the dataset's columns once it has them). See docs/ingestion.md and docs/query.md.")
             .Accepts<DatasetSettings>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .RequireAuthorization(Roles.Editor);
+            .RequireAuthorization(AppRoles.Editor);
         api.MapGet("/{dataset}/schema-changes", GetSchemaChangesAsync).WithName("GetSchemaChanges")
             .WithSummary("List the changes runs made to a dataset's schema, oldest first")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Diviora.Api.Access;
 using Diviora.Api.GraphQl;
 using Diviora.Core.Storage;
 using GraphQL;
@@ -24,7 +23,7 @@ public static class GraphQlApi
     public static IEndpointRouteBuilder MapGraphQlApi(this IEndpointRouteBuilder app)
     {
         // GraphQL only reads (queries, no mutations).
-        var api = app.MapGroup("/graphql").WithTags("GraphQL").ExcludeFromDescription().RequireAuthorization(Roles.Reader);
+        var api = app.MapGroup("/graphql").WithTags("GraphQL").ExcludeFromDescription().RequireAuthorization(AppRoles.Reader);
         api.MapPost("", PostAsync).WithName("GraphQlPost").WithSummary("Run a GraphQL request");
         api.MapGet("", GetAsync).WithName("GraphQlGet").WithSummary("Run a GraphQL query given in the query string");
         return app;

@@ -1,4 +1,3 @@
-using Diviora.Api.Access;
 using Diviora.Core.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +13,7 @@ public static class OverviewApi
 
     public static IEndpointRouteBuilder MapOverviewApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/overview", GetOverviewAsync).WithName("GetOverview").WithTags("Overview").RequireAuthorization(Roles.Reader)
+        app.MapGet("/api/overview", GetOverviewAsync).WithName("GetOverview").WithTags("Overview").RequireAuthorization(AppRoles.Reader)
             .WithSummary("Datasets, rows and the runs of the last hours at a glance")
             .WithDescription($"hours: the window, 1-{MaxHours} (default {DefaultHours}). runs counts the runs created in the window by their " +
                 "status; buckets has one entry per hour of the window, oldest first and ending with the current hour (UTC), counting " +

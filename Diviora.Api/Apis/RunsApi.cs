@@ -16,7 +16,7 @@ public static class RunsApi
 
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(Roles.Reader);
+        var api = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(AppRoles.Reader);
         api.MapGet("/{id:guid}", GetRunAsync).WithName("GetRun").WithSummary("Get a run").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id:guid}/rejects", GetRejectsAsync).WithName("GetRejects")
             .WithSummary("Page through a run's rejected rows: row number, column, value and reason")
@@ -32,7 +32,7 @@ public static class RunsApi
                 "and never moves a source's cursor. 409 while the run has not ended, and for a source's run that fetched no record.")
             .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAuthorization(Roles.Editor);
+            .RequireAuthorization(AppRoles.Editor);
         api.MapGet("/", ListRunsAsync).WithName("ListRuns").WithSummary("List the latest runs, newest first")
             .WithDescription($"dataset: only that dataset's runs; status: Queued, Running, Succeeded or Failed, in any letter case, several " +
                 $"separated by commas (status=queued,running); source: only the runs a source started; limit: 1-{MaxLimit} (default {DefaultLimit}).")

@@ -20,7 +20,7 @@ public static class SecretsApi
     public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
         // Secret names are for the people who wire sources: Readers see sources, not the secrets behind them.
-        var api = app.MapGroup("/api/secrets").WithTags("Secrets").RequireAuthorization(Roles.Editor);
+        var api = app.MapGroup("/api/secrets").WithTags("Secrets").RequireAuthorization(AppRoles.Editor);
         api.MapGet("/", ListSecretsAsync).WithName("ListSecrets").WithSummary("List secrets: names and when each last changed, never values");
         api.MapPut("/{name}", PutSecretAsync).WithName("PutSecret")
             .WithSummary("Store a secret's value, encrypted at rest, replacing any earlier value")
@@ -30,7 +30,7 @@ public static class SecretsApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapDelete("/{name}", DeleteSecretAsync).WithName("DeleteSecret").WithSummary("Delete a secret")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Roles.Admin);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(AppRoles.Admin);
         return app;
     }
 

@@ -23,16 +23,16 @@ public static class SourcesApi
 
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/sources").WithTags("Sources").RequireAuthorization(Roles.Reader);
+        var api = app.MapGroup("/api/sources").WithTags("Sources").RequireAuthorization(AppRoles.Reader);
         api.MapGet("/", ListSourcesAsync).WithName("ListSources").WithSummary("List sources by name");
         api.MapPost("/", CreateSourceAsync).WithName("CreateSource").WithSummary("Create a source")
             .WithDescription(DefinitionHelp).Accepts<SourceDefinition>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Roles.Editor);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(AppRoles.Editor);
         api.MapGet("/{name}", GetSourceAsync).WithName("GetSource").WithSummary("Get a source")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{name}", PutSourceAsync).WithName("PutSource").WithSummary("Create a source or replace its definition")
             .WithDescription(DefinitionHelp + " The body's name may be left out; when given it must be the path's, ignoring case.")
-            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Roles.Editor);
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(AppRoles.Editor);
         api.MapPost("/{name}/runs", RunSourceAsync).WithName("RunSource").WithSummary("Start a run of a source now")
             .WithDescription("Queues a run of a REST or database source, as its schedule would, and answers 202 with the run id; poll the run at " +
                 "the Location given. The worker fetches the payload (every page, or the query's rows) into Blob Storage, then loads it like " +
@@ -40,15 +40,15 @@ public static class SourcesApi
                 "source, whose runs start when files arrive.")
             .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAuthorization(Roles.Editor);
+            .RequireAuthorization(AppRoles.Editor);
         api.MapPost("/test", TestSourceAsync).WithName("TestSource").WithSummary("Fetch a source's first records without storing them")
             .WithDescription("Send a source definition (as for create; the name may be left out). The answer is ok with up to " +
                 $"{SourcePayloads.MaxPreviewRecords} records: the first page of a REST source, the first rows of a database query (from the " +
                 "start, not from the cursor), or the files waiting under a drop zone's prefix; or ok false with the error, which names the " +
                 "status or the driver's message but never a secret. A definition that does not validate answers 400.")
-            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Roles.Editor);
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(AppRoles.Editor);
         api.MapDelete("/{name}", DeleteSourceAsync).WithName("DeleteSource").WithSummary("Delete a source")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Roles.Admin);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(AppRoles.Admin);
         return app;
     }
 

@@ -59,7 +59,7 @@ public static class UploadsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAuthorization(Roles.Editor)
+            .RequireAuthorization(AppRoles.Editor)
             .DisableAntiforgery();
         app.MapPost("/api/uploads/detect", DetectAsync)
             .WithName("DetectFormat")
@@ -74,7 +74,7 @@ public static class UploadsApi
             .WithTags("Uploads")
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .RequireAuthorization(Roles.Editor)
+            .RequireAuthorization(AppRoles.Editor)
             .DisableAntiforgery();
         return app;
     }

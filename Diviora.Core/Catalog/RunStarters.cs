@@ -9,6 +9,6 @@ public static class RunStarters
     /// <summary>A file arrived in a drop zone.</summary>
     public const string DropZone = "drop zone";
 
-    /// <summary>The longest name kept; longer names are cut.</summary>
+    /// <summary>The longest name kept of who started a run or changed a definition; longer names are cut.</summary>
     public const int MaxLength = 200;
 }

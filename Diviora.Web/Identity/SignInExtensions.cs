@@ -55,7 +55,7 @@ public static class SignInExtensions
             }
 
             oidc.TokenValidationParameters.NameClaimType = "name";
-            oidc.TokenValidationParameters.RoleClaimType = "roles";
+            oidc.TokenValidationParameters.RoleClaimType = AppRoles.ClaimType;
             // Plain http only for a provider on this machine (the local stand-in).
             oidc.RequireHttpsMetadata = !IdentityAuthority.IsLoopback(settings.Authority);
             if (!oidc.RequireHttpsMetadata)

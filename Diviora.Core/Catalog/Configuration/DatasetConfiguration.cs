@@ -12,7 +12,7 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.Property(d => d.NormalizedName).HasMaxLength(63);
         builder.Property(d => d.TableName).HasMaxLength(128);
         builder.Property(d => d.Settings).HasMaxLength(64 * 1024);
-        builder.Property(d => d.SettingsUpdatedBy).HasMaxLength(200);
+        builder.Property(d => d.SettingsUpdatedBy).HasMaxLength(RunStarters.MaxLength);
         builder.HasIndex(d => d.NormalizedName).IsUnique();
         builder.HasMany(d => d.Columns).WithOne().HasForeignKey(c => c.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(d => d.Columns).AutoInclude();

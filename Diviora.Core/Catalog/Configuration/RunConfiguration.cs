@@ -19,7 +19,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.SourceName).HasMaxLength(63);
         builder.Property(r => r.Mapping).HasMaxLength(64 * 1024);
         builder.Property(r => r.Cursor).HasMaxLength(1000);
-        builder.Property(r => r.StartedBy).HasMaxLength(200);
+        builder.Property(r => r.StartedBy).HasMaxLength(RunStarters.MaxLength);
         builder.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.CreatedAt);
         builder.HasIndex(r => new { r.DatasetId, r.CreatedAt });

@@ -18,8 +18,8 @@ internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Property(s => s.Mapping).HasMaxLength(64 * 1024);
         builder.Property(s => s.Settings).HasMaxLength(64 * 1024);
         builder.Property(s => s.Cursor).HasMaxLength(1000);
-        builder.Property(s => s.CreatedBy).HasMaxLength(200);
-        builder.Property(s => s.UpdatedBy).HasMaxLength(200);
+        builder.Property(s => s.CreatedBy).HasMaxLength(RunStarters.MaxLength);
+        builder.Property(s => s.UpdatedBy).HasMaxLength(RunStarters.MaxLength);
         builder.HasIndex(s => s.NormalizedName).IsUnique();
         // The scheduler asks which enabled sources are due.
         builder.HasIndex(s => new { s.Enabled, s.NextRunAt });
