@@ -41,11 +41,13 @@ var identity = builder.AddLocalIdentity("identity", repositoryRoot, dataDirector
 
 var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithTokenChecks(identity)
+    .WithSourcesPolicy(builder.Configuration)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
 
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
+    .WithSourcesPolicy(builder.Configuration)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WaitFor(api)

@@ -4,6 +4,7 @@ using System.Text;
 using Diviora.Core.Secrets;
 using Diviora.Core.Sources;
 using Diviora.Core.Sources.Database;
+using Diviora.Core.Sources.Network;
 using Diviora.Core.Sources.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -33,15 +34,16 @@ internal static class SourceBench
             CreateTable(database, rows);
         }
 
-        var secrets = new BenchSecrets(new() { ["bench-db"] = $"Data Source={database}" });
+        var secrets = MemorySecretStore.With(new Dictionary<string, string> { ["bench-db"] = $"Data Source={database}" }, "localhost");
         var settings = new DatabaseSettings { Provider = "sqlite", Connection = "secret:bench-db", Query = "select id, customer, country, amount, placed_at from orders" };
-        var fetcher = new DatabaseFetcher(secrets);
+        var fetcher = new DatabaseFetcher(secrets, SourceNetworkPolicy.PublicOnly);
         await fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None, maxRows: 10_000);
         await MeasureAsync("database (sqlite)", rows, async output => (await fetcher.FetchAsync(settings, null, output, CancellationToken.None)).Records);
 
         const int PageSize = 1000;
         await using var api = await PagedApi.StartAsync(rows);
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // The real sources client, with the local API as the one private endpoint allowed.
+        using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse("127.0.0.1")));
         var rest = new RestFetcher(http, secrets, TimeProvider.System);
         var restSettings = new RestSettings
         {
@@ -95,17 +97,6 @@ internal static class SourceBench
         }
 
         transaction.Commit();
-    }
-
-    private sealed class BenchSecrets(Dictionary<string, string> values) : ISecretStore
-    {
-        public Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(values.GetValueOrDefault(name));
-
-        public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<SecretEntry>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>A local API serving <c>{ "data": [...] }</c> pages by offset and limit, generated as they are asked for.</summary>

@@ -12,12 +12,14 @@ using Diviora.Core.Secrets;
 using Diviora.Core.Sources;
 using Diviora.Core.Sources.Database;
 using Diviora.Core.Sources.Dropzone;
+using Diviora.Core.Sources.Network;
 using Diviora.Core.Sources.Rest;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Diviora.Core;
 
@@ -42,16 +44,22 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<RawStore>();
         builder.Services.AddSingleton<IncomingStore>();
         // Sources' requests go through a client of their own (see SourceHttp): the fetcher retries and times out by
-        // itself, so no shared resilience handler may add its own on top.
+        // itself, so no shared resilience handler may add its own on top. Every connection a source makes goes through
+        // the network policy; a bad AllowPrivateEndpoints fails the start, not the first run.
+        builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
+        builder.Services.AddSingleton(sp => new SourceNetworkPolicy(PrivateEndpoints.Parse(sp.GetRequiredService<IOptions<SourcesOptions>>().Value.AllowPrivateEndpoints)));
         builder.Services.AddSingleton(sp =>
         {
-            var http = SourceHttp.CreateClient();
+            var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
+            var policy = sp.GetRequiredService<SourceNetworkPolicy>();
+            var http = SourceHttp.CreateClient(policy);
             var (secrets, time) = (sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<TimeProvider>());
+            var rest = new RestFetchOptions { MaxResponseBytes = sources.MaxResponseBytes, MaxRecords = sources.MaxRecordsPerRun };
             return new SourcePayloads(
                 sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
-                new RestFetcher(http, secrets, time),
-                new RestFetcher(http, secrets, time, new RestFetchOptions { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }),
-                new DatabaseFetcher(secrets));
+                new RestFetcher(http, secrets, time, rest),
+                new RestFetcher(http, secrets, time, rest with { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }),
+                new DatabaseFetcher(secrets, policy));
         });
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
@@ -87,7 +95,6 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<IngestionPipeline>();
         builder.Services.AddSingleton<SourceScheduler>();
         builder.Services.AddSingleton<DropzoneIntake>();
-        builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
         return builder;
     }

@@ -124,7 +124,7 @@ public sealed record SourceResponse(
 }
 
 /// <summary>The body of <c>PUT /api/secrets/{name}</c>. Write-only: no answer ever carries a value.</summary>
-public sealed record SecretBody(string? Value);
+public sealed record SecretBody(string? Value, IReadOnlyList<string>? AllowedHosts = null);
 
-/// <summary>A stored secret as the Api shows it: its name, its last change and who made it, never its value.</summary>
-public sealed record SecretResponse(string Name, DateTimeOffset UpdatedAt, string? UpdatedBy);
+/// <summary>A stored secret as the Api shows it: its name, the hosts it may go to, its last change and who made it, never its value.</summary>
+public sealed record SecretResponse(string Name, DateTimeOffset UpdatedAt, string? UpdatedBy, IReadOnlyList<string> AllowedHosts);

@@ -24,8 +24,10 @@ public static class SecretsApi
         api.MapGet("/", ListSecretsAsync).WithName("ListSecrets").WithSummary("List secrets: names and when each last changed, never values");
         api.MapPut("/{name}", PutSecretAsync).WithName("PutSecret")
             .WithSummary("Store a secret's value, encrypted at rest, replacing any earlier value")
-            .WithDescription($"name: {SecretName.Rule}; case-insensitive. Body: {{ \"value\": \"...\" }}, a non-empty string of at most " +
-                $"{ISecretStore.MaxValueBytes / 1024} KiB of UTF-8. Sources refer to it as secret:name. The value is write-only: no endpoint returns it.")
+            .WithDescription($"name: {SecretName.Rule}; case-insensitive. Body: {{ \"value\": \"...\", \"allowedHosts\": [\"api.example.com\", \"db.internal:5432\"] }}: " +
+                $"the value a non-empty string of at most {ISecretStore.MaxValueBytes / 1024} KiB of UTF-8; allowedHosts at most {SecretHosts.MaxCount} of {SecretHosts.Rule}. " +
+                "Sources refer to it as secret:name; it is sent only to the hosts listed (a REST request to that host and port, a database connection to that server), " +
+                "and a secret with no hosts is stored but never sent. The value is write-only: no endpoint returns it.")
             .Accepts<SecretBody>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -35,7 +37,7 @@ public static class SecretsApi
     }
 
     internal static async Task<Ok<SecretResponse[]>> ListSecretsAsync(ISecretStore secrets, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await secrets.ListAsync(cancellationToken)).Select(s => new SecretResponse(s.Name, s.UpdatedAt, s.UpdatedBy)).ToArray());
+        TypedResults.Ok((await secrets.ListAsync(cancellationToken)).Select(s => new SecretResponse(s.Name, s.UpdatedAt, s.UpdatedBy, s.AllowedHosts)).ToArray());
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> PutSecretAsync(
         string name, HttpRequest request, ClaimsPrincipal user, ISecretStore secrets, CancellationToken cancellationToken)
@@ -64,7 +66,7 @@ public static class SecretsApi
         {
             // The serializer's own message may quote the text around the error, which can be part of the value.
             return Problems.InvalidSecret(
-                $"The body must be JSON {{ \"value\": \"...\" }} with the value as a string; it is not " +
+                $"The body must be JSON {{ \"value\": \"...\", \"allowedHosts\": [...] }} with the value a string and the hosts an array of strings; it is not " +
                 $"(at {e.Path ?? "$"}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
 
@@ -79,7 +81,12 @@ public static class SecretsApi
             return Problems.InvalidSecret($"value: {bytes:N0} bytes of UTF-8, more than the limit of {ISecretStore.MaxValueBytes:N0} (64 KiB).");
         }
 
-        await secrets.SetAsync(name, body.Value, Actor.NameOf(user), cancellationToken);
+        if (!SecretHosts.TryParse(body.AllowedHosts, out var hosts, out var badHost))
+        {
+            return Problems.InvalidSecret(badHost!);
+        }
+
+        await secrets.SetAsync(name, body.Value, hosts, Actor.NameOf(user), cancellationToken);
         return TypedResults.NoContent();
     }
 

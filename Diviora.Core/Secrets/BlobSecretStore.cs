@@ -24,13 +24,16 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
     // Blob metadata is ASCII: the name of who set the secret is kept percent-encoded.
     private const string UpdatedByMetadata = "updatedby";
 
+    private const string AllowedHostsMetadata = "allowedhosts";
+
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(ContainerName);
     private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
     private volatile bool _containerExists;
 
     /// <inheritdoc />
-    public async Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken)
+    public async Task SetAsync(string name, string value, SecretHosts allowedHosts, string? updatedBy, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(allowedHosts);
         var blobName = SecretName.Normalize(name);
         if (string.IsNullOrEmpty(value))
         {
@@ -50,7 +53,7 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
             var options = new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
-                Metadata = new Dictionary<string, string> { [NameMetadata] = name },
+                Metadata = new Dictionary<string, string> { [NameMetadata] = name, [AllowedHostsMetadata] = allowedHosts.ToStored() },
             };
             if (!string.IsNullOrEmpty(updatedBy))
             {
@@ -66,13 +69,17 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
     }
 
     /// <inheritdoc />
-    public async Task<string?> TryGetAsync(string name, CancellationToken cancellationToken)
+    public async Task<StoredSecret?> TryGetAsync(string name, CancellationToken cancellationToken)
     {
         var blobName = SecretName.Normalize(name);
         BinaryData content;
+        SecretHosts hosts;
         try
         {
-            content = (await _container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value.Content;
+            // The value and its hosts come in one response: a concurrent PUT cannot pair one's value with the other's hosts.
+            var download = (await _container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value;
+            content = download.Content;
+            hosts = SecretHosts.FromStored(download.Details.Metadata.TryGetValue(AllowedHostsMetadata, out var stored) ? stored : null);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -93,7 +100,7 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
 
         try
         {
-            return Encoding.UTF8.GetString(plain);
+            return new StoredSecret(Encoding.UTF8.GetString(plain), hosts);
         }
         finally
         {
@@ -126,7 +133,8 @@ public sealed class BlobSecretStore(BlobServiceClient blobs, IDataProtectionProv
             {
                 var name = blob.Metadata.TryGetValue(NameMetadata, out var written) ? written : blob.Name;
                 var updatedBy = blob.Metadata.TryGetValue(UpdatedByMetadata, out var by) ? Uri.UnescapeDataString(by) : null;
-                entries.Add(new SecretEntry(name, blob.Properties.LastModified ?? DateTimeOffset.MinValue, updatedBy));
+                var hosts = SecretHosts.FromStored(blob.Metadata.TryGetValue(AllowedHostsMetadata, out var stored) ? stored : null);
+                entries.Add(new SecretEntry(name, blob.Properties.LastModified ?? DateTimeOffset.MinValue, updatedBy, hosts.Entries));
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)

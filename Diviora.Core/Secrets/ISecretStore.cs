@@ -10,15 +10,15 @@ public interface ISecretStore
     public const int MaxValueBytes = 64 * 1024;
 
     /// <summary>
-    /// Stores <paramref name="value"/> under <paramref name="name"/>, replacing any earlier value, and records
-    /// <paramref name="updatedBy"/> (who set it) beside it.
+    /// Stores <paramref name="value"/> under <paramref name="name"/>, bound to <paramref name="allowedHosts"/>, replacing
+    /// any earlier value and hosts, and records <paramref name="updatedBy"/> (who set it) beside it.
     /// </summary>
     /// <exception cref="ArgumentException">The name breaks <see cref="SecretName.Rule"/>, or the value is empty or over <see cref="MaxValueBytes"/>.</exception>
-    Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken);
+    Task SetAsync(string name, string value, SecretHosts allowedHosts, string? updatedBy, CancellationToken cancellationToken);
 
-    /// <summary>The value stored under <paramref name="name"/>, or null when there is none.</summary>
+    /// <summary>The value stored under <paramref name="name"/> and the hosts it is bound to, or null when there is none.</summary>
     /// <exception cref="SecretException">The value exists but cannot be decrypted with the key ring.</exception>
-    Task<string?> TryGetAsync(string name, CancellationToken cancellationToken);
+    Task<StoredSecret?> TryGetAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Deletes the secret; false when there was none.</summary>
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken);

@@ -33,15 +33,16 @@ public static class SecretReference
         : throw new ArgumentException($"'{name}' is not a valid secret name: use {SecretName.Rule}.", nameof(name));
 
     /// <summary>
-    /// The value <paramref name="text"/> stands for: the stored secret when it is a reference, else the text unchanged.
+    /// The value <paramref name="text"/> stands for: the stored secret (with the hosts it may go to) when it is a
+    /// reference, else the text unchanged.
     /// </summary>
     /// <exception cref="SecretException">A reference whose name breaks the rule, or names no stored secret.</exception>
-    public static async Task<string> ResolveAsync(this ISecretStore secrets, string text, CancellationToken cancellationToken)
+    public static async Task<ResolvedText> ResolveAsync(this ISecretStore secrets, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         if (!IsReference(text))
         {
-            return text;
+            return new ResolvedText(text, null, null);
         }
 
         if (!TryParse(text, out var name))
@@ -51,7 +52,36 @@ public static class SecretReference
             throw new SecretException(bad[Math.Min(bad.Length, Prefix.Length)..], $"'{bad}' is not a valid secret reference: after '{Prefix}' comes a secret name of {SecretName.Rule}.");
         }
 
-        return await secrets.TryGetAsync(name, cancellationToken)
+        var stored = await secrets.TryGetAsync(name, cancellationToken)
             ?? throw new SecretException(name, $"The secret '{name}' (referenced as '{text}') does not exist: store it with PUT /api/secrets/{name}.");
+        return new ResolvedText(stored.Value, name, stored.AllowedHosts);
+    }
+}
+
+/// <summary>A setting's value after <see cref="SecretReference.ResolveAsync"/>: the text itself, or a secret's value and where it may go.</summary>
+/// <param name="Value">What to use.</param>
+/// <param name="SecretName">The secret's name when the setting was a reference; null for plain text.</param>
+/// <param name="AllowedHosts">The secret's hosts; null for plain text.</param>
+public sealed record ResolvedText(string Value, string? SecretName, SecretHosts? AllowedHosts)
+{
+    /// <summary>True when the value is a secret's.</summary>
+    public bool IsSecret => SecretName is not null;
+
+    /// <summary>Throws unless the value may go to <paramref name="host"/> on <paramref name="port"/>: plain text may go anywhere, a secret only to its hosts.</summary>
+    /// <param name="host">The host the value would be sent to.</param>
+    /// <param name="port">The port it would be sent to.</param>
+    /// <param name="field">The setting it came from, for the message (<c>rest.headers['Authorization']</c>).</param>
+    /// <exception cref="SecretException">The secret is not bound to that host and port; the message names both, never the value.</exception>
+    public void EnsureAllowed(string host, int port, string field)
+    {
+        if (SecretName is null || AllowedHosts!.Allows(host, port))
+        {
+            return;
+        }
+
+        var target = $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? "[" + host + "]" : host)}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        throw new SecretException(SecretName, AllowedHosts.IsEmpty
+            ? $"The secret '{SecretName}' in {field} is bound to no host, so it is not sent to {target}: store it again with its allowedHosts (PUT /api/secrets/{SecretName} with {{ \"value\": ..., \"allowedHosts\": [\"{target}\"] }})."
+            : $"The secret '{SecretName}' in {field} is bound to {AllowedHosts}; it is not sent to {target}. If that host should have it, add it to the secret's allowedHosts.");
     }
 }

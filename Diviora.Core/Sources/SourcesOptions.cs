@@ -16,4 +16,22 @@ public sealed class SourcesOptions
     /// (ADLS flushes, SFTP, BlobFuse) is not taken half-written.
     /// </summary>
     public double DropzoneQuietSeconds { get; set; } = 10;
+
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 256 MiB.</summary>
+    public const long DefaultMaxResponseBytes = 256L * 1024 * 1024;
+
+    /// <summary>The default of <see cref="MaxRecordsPerRun"/>: 10,000,000.</summary>
+    public const long DefaultMaxRecordsPerRun = 10_000_000;
+
+    /// <summary>
+    /// The non-public endpoints sources may reach, comma-separated: <c>host:port</c>, addresses and CIDR ranges (see
+    /// <see cref="Network.PrivateEndpoints"/>). Empty: sources reach public addresses only.
+    /// </summary>
+    public string? AllowPrivateEndpoints { get; set; }
+
+    /// <summary>The largest response one request of a REST source may have, in bytes.</summary>
+    public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    /// <summary>The most records one fetch of a REST or database source may pull.</summary>
+    public long MaxRecordsPerRun { get; set; } = DefaultMaxRecordsPerRun;
 }

@@ -42,6 +42,8 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Configuration["Diviora:Queue:RetryDelay"] = "00:00:00.010";
         builder.Configuration["Diviora:Queue:PollInterval"] = "00:00:00.050";
         builder.Configuration["Diviora:Sources:DropzoneQuietSeconds"] = "0";
+        // The tests' source APIs and databases listen on loopback: an operator's allow list, as the AppHost passes it.
+        builder.Configuration["Diviora:Sources:AllowPrivateEndpoints"] = "127.0.0.1, ::1";
         builder.Services.AddSingleton(new BlobServiceClient(azurite.ConnectionString));
         builder.Services.AddSingleton(new QueueServiceClient(azurite.ConnectionString));
         builder.AddDivioraCore();

@@ -22,14 +22,14 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
 
-        await secrets.SetAsync("crm-token", Value, "test", CancellationToken.None);
+        await secrets.SetAsync("crm-token", Value, SecretHosts.None, "test", CancellationToken.None);
 
         var stored = (await Blobs().GetBlobContainerClient(BlobSecretStore.ContainerName).GetBlobClient("crm-token").DownloadContentAsync()).Value.Content.ToArray();
         Assert.NotEmpty(stored);
         Assert.DoesNotContain(Value, Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
         Assert.DoesNotContain(Value, Encoding.Latin1.GetString(stored), StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Value)), Encoding.Latin1.GetString(stored), StringComparison.Ordinal);
-        Assert.Equal(Value, await secrets.TryGetAsync("crm-token", CancellationToken.None));
+        Assert.Equal(Value, (await secrets.TryGetAsync("crm-token", CancellationToken.None))?.Value);
     }
 
     [Fact]
@@ -38,12 +38,12 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         const string Value = "Host=db;Password=p@ss-2b7e";
         await using (var first = Instance())
         {
-            await first.GetRequiredService<ISecretStore>().SetAsync("erp-db", Value, "test", CancellationToken.None);
+            await first.GetRequiredService<ISecretStore>().SetAsync("erp-db", Value, SecretHosts.None, "test", CancellationToken.None);
         }
 
         await using var second = Instance();
 
-        Assert.Equal(Value, await second.GetRequiredService<ISecretStore>().TryGetAsync("erp-db", CancellationToken.None));
+        Assert.Equal(Value, (await second.GetRequiredService<ISecretStore>().TryGetAsync("erp-db", CancellationToken.None))?.Value);
         var keys = Blobs().GetBlobContainerClient(BlobKeyRepository.ContainerName);
         var names = new List<string>();
         await foreach (var blob in keys.GetBlobsAsync())
@@ -61,7 +61,7 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         const string Value = "only-with-the-key-91d3";
         await using (var first = Instance())
         {
-            await first.GetRequiredService<ISecretStore>().SetAsync("keyed", Value, "test", CancellationToken.None);
+            await first.GetRequiredService<ISecretStore>().SetAsync("keyed", Value, SecretHosts.None, "test", CancellationToken.None);
         }
 
         // Take the key ring away, as a new storage account would; a fresh instance then has only a new key.
@@ -89,7 +89,7 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         Assert.Equal("keyed", refused.SecretName);
         Assert.StartsWith("The secret 'keyed' cannot be decrypted: its key is not in the key ring (container 'dataprotection-keys')", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Value, refused.ToString(), StringComparison.Ordinal);
-        Assert.Equal(Value, await restored.GetRequiredService<ISecretStore>().TryGetAsync("keyed", CancellationToken.None));
+        Assert.Equal(Value, (await restored.GetRequiredService<ISecretStore>().TryGetAsync("keyed", CancellationToken.None))?.Value);
     }
 
     [Fact]
@@ -97,16 +97,16 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
     {
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
-        await secrets.SetAsync("Api-Key", "first", "test", CancellationToken.None);
+        await secrets.SetAsync("Api-Key", "first", SecretHosts.None, "test", CancellationToken.None);
         var firstTime = Assert.Single(await secrets.ListAsync(CancellationToken.None), s => s.Name.Equals("api-key", StringComparison.OrdinalIgnoreCase)).UpdatedAt;
         await Task.Delay(1100);
 
-        await secrets.SetAsync("API-KEY", "second", "test", CancellationToken.None);
+        await secrets.SetAsync("API-KEY", "second", SecretHosts.None, "test", CancellationToken.None);
 
         var entry = Assert.Single(await secrets.ListAsync(CancellationToken.None), s => s.Name.Equals("api-key", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("API-KEY", entry.Name);
         Assert.True(entry.UpdatedAt > firstTime, $"{entry.UpdatedAt:O} should be after {firstTime:O}");
-        Assert.Equal("second", await secrets.TryGetAsync("api-key", CancellationToken.None));
+        Assert.Equal("second", (await secrets.TryGetAsync("api-key", CancellationToken.None))?.Value);
         Assert.True(await secrets.DeleteAsync("api-key", CancellationToken.None));
         Assert.False(await secrets.DeleteAsync("Api-Key", CancellationToken.None));
         Assert.Null(await secrets.TryGetAsync("Api-Key", CancellationToken.None));
@@ -118,8 +118,8 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
     {
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
-        await secrets.SetAsync("source-a", "value-of-a-77", "test", CancellationToken.None);
-        await secrets.SetAsync("source-b", "value-of-b-88", "test", CancellationToken.None);
+        await secrets.SetAsync("source-a", "value-of-a-77", SecretHosts.None, "test", CancellationToken.None);
+        await secrets.SetAsync("source-b", "value-of-b-88", SecretHosts.None, "test", CancellationToken.None);
         var container = Blobs().GetBlobContainerClient(BlobSecretStore.ContainerName);
 
         await container.GetBlobClient("source-b").UploadAsync((await container.GetBlobClient("source-a").DownloadContentAsync()).Value.Content, overwrite: true);
@@ -133,12 +133,12 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
     {
         await using var services = Instance();
         var secrets = services.GetRequiredService<ISecretStore>();
-        await secrets.SetAsync("warehouse-password", "pw-42", "test", CancellationToken.None);
+        await secrets.SetAsync("warehouse-password", "pw-42", SecretHosts.None, "test", CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<SecretException>(() => secrets.ResolveAsync("secret:never-stored", CancellationToken.None));
 
         Assert.Equal("The secret 'never-stored' (referenced as 'secret:never-stored') does not exist: store it with PUT /api/secrets/never-stored.", e.Message);
-        Assert.Equal("pw-42", await secrets.ResolveAsync("secret:warehouse-password", CancellationToken.None));
+        Assert.Equal("pw-42", (await secrets.ResolveAsync("secret:warehouse-password", CancellationToken.None)).Value);
     }
 
     [Fact]
@@ -148,9 +148,9 @@ public sealed class BlobSecretStoreTests(AzuriteServer azurite) : IClassFixture<
         var secrets = services.GetRequiredService<ISecretStore>();
         var big = "x-" + new string('v', ISecretStore.MaxValueBytes);
 
-        var empty = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("empty", "", "test", CancellationToken.None));
-        var tooBig = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("big", big, "test", CancellationToken.None));
-        var badName = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("1st", "v-31", "test", CancellationToken.None));
+        var empty = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("empty", "", SecretHosts.None, "test", CancellationToken.None));
+        var tooBig = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("big", big, SecretHosts.None, "test", CancellationToken.None));
+        var badName = await Assert.ThrowsAsync<ArgumentException>(() => secrets.SetAsync("1st", "v-31", SecretHosts.None, "test", CancellationToken.None));
 
         Assert.StartsWith("The value of secret 'empty' is empty.", empty.Message, StringComparison.Ordinal);
         Assert.StartsWith("The value of secret 'big' has 65,538 bytes of UTF-8; the limit is 65,536.", tooBig.Message, StringComparison.Ordinal);

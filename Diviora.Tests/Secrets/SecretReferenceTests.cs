@@ -50,17 +50,17 @@ public sealed class SecretReferenceTests
     [Fact]
     public async Task Resolving_passes_other_text_through_and_replaces_a_reference_with_its_value()
     {
-        var secrets = new OneSecret("crm-token", "tok-123");
+        var secrets = OneSecret("crm-token", "tok-123");
 
-        Assert.Equal("Bearer abc", await secrets.ResolveAsync("Bearer abc", CancellationToken.None));
-        Assert.Equal("tok-123", await secrets.ResolveAsync("secret:crm-token", CancellationToken.None));
-        Assert.Equal("tok-123", await secrets.ResolveAsync("secret:CRM-Token", CancellationToken.None));
+        Assert.Equal("Bearer abc", (await secrets.ResolveAsync("Bearer abc", CancellationToken.None)).Value);
+        Assert.Equal("tok-123", (await secrets.ResolveAsync("secret:crm-token", CancellationToken.None)).Value);
+        Assert.Equal("tok-123", (await secrets.ResolveAsync("secret:CRM-Token", CancellationToken.None)).Value);
     }
 
     [Fact]
     public async Task Resolving_a_missing_secret_names_it_and_says_how_to_store_it()
     {
-        var secrets = new OneSecret("crm-token", "tok-123");
+        var secrets = OneSecret("crm-token", "tok-123");
 
         var e = await Assert.ThrowsAsync<SecretException>(() => secrets.ResolveAsync("secret:erp-db", CancellationToken.None));
 
@@ -71,23 +71,12 @@ public sealed class SecretReferenceTests
     [Fact]
     public async Task Resolving_a_reference_with_a_bad_name_says_what_a_name_must_be()
     {
-        var secrets = new OneSecret("crm-token", "tok-123");
+        var secrets = OneSecret("crm-token", "tok-123");
 
         var e = await Assert.ThrowsAsync<SecretException>(() => secrets.ResolveAsync("secret:1st token", CancellationToken.None));
 
         Assert.Equal("'secret:1st token' is not a valid secret reference: after 'secret:' comes a secret name of 1-63 letters, digits, '_' or '-', starting with a letter.", e.Message);
     }
 
-    /// <summary>A store holding one secret, case-insensitively, as the real one does.</summary>
-    private sealed class OneSecret(string storedName, string storedValue) : ISecretStore
-    {
-        public Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) =>
-            Task.FromResult(string.Equals(name, storedName, StringComparison.OrdinalIgnoreCase) ? storedValue : null);
-
-        public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<SecretEntry>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
+    private static MemorySecretStore OneSecret(string name, string value) => MemorySecretStore.With(new Dictionary<string, string> { [name] = value }, "api.example.com");
 }

@@ -161,7 +161,7 @@ public sealed class DatabaseFetcherPostgresTests(PostgresServer postgres)
         var connectionString = await DatabaseAsync("dbsource_secrets");
         var withPassword = new NpgsqlConnectionStringBuilder(connectionString) { Password = Password }.ConnectionString;
         var closed = new NpgsqlConnectionStringBuilder(withPassword) { Port = LocalPorts.Free() }.ConnectionString;
-        var fetcher = new DatabaseFetcher(new FixedSecrets(new() { ["erp-db"] = withPassword, ["down-db"] = closed }),
+        var fetcher = new DatabaseFetcher(FixedSecrets.Of(new() { ["erp-db"] = withPassword, ["down-db"] = closed }), LoopbackPolicy.Instance,
             new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(5) });
         var messages = new List<string>();
 

@@ -234,7 +234,8 @@ public sealed class DatabaseFetcherTests : IDisposable
     {
         var port = LocalPorts.Free();
         var fetcher = new DatabaseFetcher(
-            new FixedSecrets(new() { ["erp-db"] = $"Server=tcp:127.0.0.1,{port};Database=erp;User ID=reader;Password={Password};Encrypt=False;Connect Retry Count=0" }),
+            FixedSecrets.Of(new() { ["erp-db"] = $"Server=tcp:127.0.0.1,{port};Database=erp;User ID=reader;Password={Password};Encrypt=False;Connect Retry Count=0" }),
+            LoopbackPolicy.Instance,
             new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(3) });
         var settings = new DatabaseSettings { Provider = "sqlserver", Connection = "secret:erp-db", Query = "select * from orders" };
 
@@ -331,7 +332,7 @@ public sealed class DatabaseFetcherTests : IDisposable
 internal static class DatabaseFetch
 {
     public static DatabaseFetcher Fetcher(params (string Name, string Value)[] secrets) =>
-        new(new FixedSecrets(secrets.ToDictionary(s => s.Name, s => s.Value)));
+        new(FixedSecrets.Of(secrets.ToDictionary(s => s.Name, s => s.Value)), LoopbackPolicy.Instance);
 
     /// <summary>Fetches into memory and parses every line, checking that each is one object ending in <c>\n</c>.</summary>
     public static async Task<(DatabaseFetchResult Result, List<JsonElement> Rows)> RunAsync(DatabaseFetcher fetcher, DatabaseSettings settings, string? cursor, long? maxRows = null)

@@ -2,14 +2,21 @@ using Diviora.Core.Secrets;
 
 namespace Diviora.Tests.Sources;
 
-/// <summary>A secret store that holds fixed values and can only be read, for fetchers' tests.</summary>
-internal sealed class FixedSecrets(Dictionary<string, string> values) : ISecretStore
+/// <summary>Secret stores for fetchers' tests: fixed values bound to the loopback hosts the tests' servers listen on.</summary>
+internal static class FixedSecrets
 {
-    public Task SetAsync(string name, string value, string? updatedBy, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>The hosts the values are bound to unless a test says otherwise.</summary>
+    public static readonly string[] Loopback = ["127.0.0.1", "localhost", "[::1]"];
 
-    public Task<string?> TryGetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(values.GetValueOrDefault(name));
+    /// <summary><see cref="Loopback"/> as the store takes it.</summary>
+    public static SecretHosts LoopbackHosts => SecretHosts.TryParse(Loopback, out var hosts, out _) ? hosts : throw new InvalidOperationException();
 
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public static MemorySecretStore Of(Dictionary<string, string> values) => MemorySecretStore.With(values, Loopback);
+}
 
-    public Task<IReadOnlyList<SecretEntry>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+/// <summary>The network policy for fetchers' tests: the loopback addresses their servers listen on are allowed endpoints.</summary>
+internal static class LoopbackPolicy
+{
+    public static readonly Diviora.Core.Sources.Network.SourceNetworkPolicy Instance =
+        new(Diviora.Core.Sources.Network.PrivateEndpoints.Parse("127.0.0.1, ::1"));
 }

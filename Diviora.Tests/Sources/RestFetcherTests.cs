@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diviora.Core.Secrets;
 using Diviora.Core.Sources;
+using Diviora.Core.Sources.Network;
 using Diviora.Core.Sources.Rest;
 using Diviora.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -264,7 +265,7 @@ public sealed class RestFetcherTests
                 await ctx.Response.WriteAsync(new string('.', 495) + ctx.Request.Headers.Authorization);
             });
         }, checkAuthorization: false);
-        var secrets = new FixedSecrets(new() { ["crm-token"] = "Bearer wrong-value-123" });
+        var secrets = FixedSecrets.Of(new() { ["crm-token"] = "Bearer wrong-value-123" });
         var fetcher = new RestFetcher(server.Client, secrets, new RecordedTime());
         var messages = new List<string>();
 
@@ -340,32 +341,21 @@ public sealed class RestFetcherTests
         Assert.Equal(("***", "***"), (record.GetProperty("seen").GetString(), record.GetProperty("token").GetString()));
     }
 
-    [Theory]
-    [InlineData("169.254.169.254", true)]
-    [InlineData("169.254.0.1", true)]
-    [InlineData("fe80::1", true)]
-    [InlineData("::ffff:169.254.169.254", true)]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("10.1.2.3", false)]
-    [InlineData("192.168.1.10", false)]
-    [InlineData("::1", false)]
-    public void Link_local_addresses_are_refused_and_loopback_and_private_ones_are_not(string address, bool refused) =>
-        Assert.Equal(refused, SourceHttp.IsRefused(System.Net.IPAddress.Parse(address)));
-
     [Fact]
     public async Task A_source_pointed_at_the_cloud_metadata_address_fails_at_once_without_a_request()
     {
-        using var http = SourceHttp.CreateClient();
-        var fetcher = new RestFetcher(http, new FixedSecrets([]), new RecordedTime());
+        // Even a policy that allows every private range never reaches a metadata endpoint.
+        using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse("169.254.0.0/16, 10.0.0.0/8")));
+        var fetcher = new RestFetcher(http, FixedSecrets.Of([]), new RecordedTime());
         var settings = new RestSettings { Url = "http://169.254.169.254/metadata/identity/oauth2/token", Headers = new Dictionary<string, string> { ["Metadata"] = "true" } };
 
         var error = await Assert.ThrowsAsync<RestFetchException>(() => fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None));
 
-        Assert.StartsWith("Page 1 (http://169.254.169.254/metadata/identity/oauth2/token) was not requested: 169.254.169.254 is 169.254.169.254, a link-local address", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Page 1 (http://169.254.169.254/metadata/identity/oauth2/token) was not requested: 169.254.169.254 is a cloud metadata endpoint", error.Message, StringComparison.Ordinal);
     }
 
     private static RestFetcher Fetcher(TestServer server, RecordedTime time, RestFetchOptions? options = null) =>
-        new(server.Client, new FixedSecrets(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
+        new(server.Client, FixedSecrets.Of(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
         {
             // Each hang costs one timeout of real time; 1.5 s keeps a slow first request on a busy machine from
             // passing for a hang.
@@ -502,7 +492,7 @@ public sealed class RestFetcherTests
         {
             _app = app;
             _base = address;
-            Client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            Client = SourceHttp.CreateClient(LoopbackPolicy.Instance);
         }
 
         public HttpClient Client { get; }

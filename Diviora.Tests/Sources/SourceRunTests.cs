@@ -45,7 +45,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync(kind);
         await using var crm = await CrmServer.StartAsync(120);
-        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, "test", CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, FixedSecrets.LoopbackHosts, "test", CancellationToken.None);
         await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"]}""");
         var source = await SaveAsync(engine, CrmSource("crm", crm));
         var traced = new ConcurrentQueue<string>();
@@ -101,7 +101,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync("sqlite");
         await using var crm = await CrmServer.StartAsync(10);
-        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, "test", CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, FixedSecrets.LoopbackHosts, "test", CancellationToken.None);
         await engine.SetSettingsAsync("customers", """{"mode":"upsert","key":["id"],"onInvalidRow":"fail","columns":[{"name":"email","pattern":"^\\S+@\\S+$"}]}""");
         var source = await SaveAsync(engine, CrmSource("crm", crm));
         Assert.Equal(RunStatus.Succeeded, (await RunAsync(engine, source)).Status);
@@ -134,7 +134,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync("sqlite");
         await using var crm = await CrmServer.StartAsync(10);
-        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, "test", CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("crm-token", Token, FixedSecrets.LoopbackHosts, "test", CancellationToken.None);
         var source = await SaveAsync(engine, CrmSource("crm", crm));
         // Saved "during" the run: after the run starts, before it ends.
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
@@ -488,7 +488,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
             await erp.ExecuteAsync($"insert into orders values ({i}, 'c{i % 7}', {i}.25, {i})");
         }
 
-        await engine.Get<ISecretStore>().SetAsync("erp-db", connection, "test", CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("erp-db", connection, FixedSecrets.LoopbackHosts, "test", CancellationToken.None);
         await engine.SetSettingsAsync("erp_orders", """{"mode":"upsert","key":["id"]}""");
         var source = await SaveAsync(engine, new SourceDefinition
         {
@@ -528,7 +528,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync("sqlite");
         const string Connection = "Host=127.0.0.1;Port=1;Username=erp;Password=pw-9c1e-hidden;Timeout=2";
-        await engine.Get<ISecretStore>().SetAsync("erp-down", Connection, "test", CancellationToken.None);
+        await engine.Get<ISecretStore>().SetAsync("erp-down", Connection, FixedSecrets.LoopbackHosts, "test", CancellationToken.None);
         var source = await SaveAsync(engine, new SourceDefinition
         {
             Name = "erp-down", Kind = "database", Dataset = "down",

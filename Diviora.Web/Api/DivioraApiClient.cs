@@ -140,10 +140,11 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers, Func
     public async Task<IReadOnlyList<SecretSummary>> GetSecretsAsync(CancellationToken cancellationToken = default) =>
         await GetAsync<SecretSummary[]>("/api/secrets", cancellationToken);
 
-    /// <summary>Stores a secret's value; nothing ever reads it back.</summary>
-    public async Task PutSecretAsync(string name, string value, CancellationToken cancellationToken = default)
+    /// <summary>Stores a secret's value, bound to <paramref name="allowedHosts"/>; nothing ever reads the value back.</summary>
+    public async Task PutSecretAsync(string name, string value, IReadOnlyList<string> allowedHosts, CancellationToken cancellationToken = default)
     {
-        using var content = new StringContent(new JsonObject { ["value"] = value }.ToJsonString(), Encoding.UTF8, "application/json");
+        var body = new JsonObject { ["value"] = value, ["allowedHosts"] = new JsonArray([.. allowedHosts.Select(h => (JsonNode?)JsonValue.Create(h))]) };
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await SendAsync(HttpMethod.Put, $"/api/secrets/{Escape(name)}", content, cancellationToken);
         await ThrowIfFailedAsync(response, cancellationToken);
     }

@@ -49,4 +49,4 @@ public sealed record DropzoneSettings(string? Prefix);
 public sealed record SourceTestResult(bool Ok, string? Error, IReadOnlyList<JsonObject> Records, long Milliseconds);
 
 /// <summary>A stored secret: its name and last change. The Api never sends a value.</summary>
-public sealed record SecretSummary(string Name, DateTimeOffset UpdatedAt);
+public sealed record SecretSummary(string Name, DateTimeOffset UpdatedAt, IReadOnlyList<string>? AllowedHosts = null);

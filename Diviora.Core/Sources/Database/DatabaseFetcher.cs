@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Diviora.Core.Secrets;
+using Diviora.Core.Sources.Network;
 
 namespace Diviora.Core.Sources.Database;
 
@@ -49,14 +50,18 @@ public sealed class DatabaseFetcher
     private static readonly JsonWriterOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ISecretStore _secrets;
+    private readonly SourceNetworkPolicy _policy;
     private readonly DatabaseFetchOptions _options;
 
     /// <param name="secrets">Resolves the <c>secret:name</c> of <see cref="DatabaseSettings.Connection"/>.</param>
+    /// <param name="policy">Which database servers sources may reach.</param>
     /// <param name="options">Command and connect timeouts; <see cref="DatabaseFetchOptions.Default"/> when null.</param>
-    public DatabaseFetcher(ISecretStore secrets, DatabaseFetchOptions? options = null)
+    public DatabaseFetcher(ISecretStore secrets, SourceNetworkPolicy policy, DatabaseFetchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(policy);
         _secrets = secrets;
+        _policy = policy;
         _options = options ?? DatabaseFetchOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.CommandTimeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.ConnectTimeout, TimeSpan.Zero, nameof(options));
@@ -97,7 +102,8 @@ public sealed class DatabaseFetcher
         var provider = DatabaseProvider.For(settings.Provider!);
         ReadOnlyQuery.Check(settings.Query!, out var end);
         var statement = settings.Query![..end];
-        var connectionString = await _secrets.ResolveAsync(settings.Connection!, cancellationToken).ConfigureAwait(false);
+        var resolved = await _secrets.ResolveAsync(settings.Connection!, cancellationToken).ConfigureAwait(false);
+        var connectionString = resolved.Value;
         string prepared;
         string? password;
         try
@@ -110,6 +116,7 @@ public sealed class DatabaseFetcher
         }
 
         string[] hidden = [connectionString, prepared, password ?? string.Empty];
+        await CheckServersAsync(provider, prepared, resolved, hidden, cancellationToken).ConfigureAwait(false);
         var connection = provider.CreateConnection(prepared);
         await using (connection.ConfigureAwait(false))
         {
@@ -184,6 +191,31 @@ public sealed class DatabaseFetcher
                 {
                     await RollbackAsync(transaction).ConfigureAwait(false);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses a connection whose servers the network policy does not allow, or that would carry a secret to a server it
+    /// is not bound to, before anything is sent.
+    /// </summary>
+    private async Task CheckServersAsync(DatabaseProvider provider, string prepared, ResolvedText connection, string[] hidden, CancellationToken cancellationToken)
+    {
+        foreach (var (host, port) in provider.Servers(prepared))
+        {
+            connection.EnsureAllowed(host, port, "database.connection");
+            if (host == DatabaseProvider.LocalFile)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _policy.ResolveAsync(host, port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SourceAddressRefusedException e)
+            {
+                throw new DatabaseFetchException($"The {provider.Name} server was not contacted: {Hide(e.Message, hidden)}");
             }
         }
     }

@@ -32,6 +32,15 @@ internal abstract class DatabaseProvider
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>What <see cref="Servers"/> names for a database in a local file: secrets for it are bound to <c>localhost</c>.</summary>
+    public const string LocalFile = "localhost";
+
+    /// <summary>
+    /// The servers a prepared connection string connects to, as host and port; <see cref="LocalFile"/> for a file.
+    /// </summary>
+    /// <exception cref="DatabaseFetchException">The server is given in a form sources may not use (a Unix socket, a named pipe).</exception>
+    public abstract IReadOnlyList<(string Host, int Port)> Servers(string connectionString);
+
     /// <summary>Starts the transaction the fetch runs in, read-only where the database can enforce it; null for none.</summary>
     public abstract Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken);
 

@@ -27,6 +27,24 @@ internal sealed class PostgresProvider : DatabaseProvider
 
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
+    public override IReadOnlyList<(string Host, int Port)> Servers(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var servers = new List<(string, int)>();
+        foreach (var entry in (builder.Host ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (entry.StartsWith('/') || entry.StartsWith('@'))
+            {
+                throw new DatabaseFetchException("database.connection names a Unix socket as its Host: sources connect over TCP to a server the network policy allows.");
+            }
+
+            // Npgsql takes host:port (and [v6]:port) in the Host list; a bare host uses Port.
+            servers.Add(Network.PrivateEndpoints.SplitHostPort(entry) is ({ } host, { } port) ? (host, port) : (entry.Trim('[', ']'), builder.Port));
+        }
+
+        return servers.Count > 0 ? servers : throw new DatabaseFetchException("database.connection names no Host.");
+    }
+
     public override async Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,8 @@ internal sealed class SqliteProvider : DatabaseProvider
 
     public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
 
+    public override IReadOnlyList<(string Host, int Port)> Servers(string connectionString) => [(LocalFile, 0)];
+
     public override Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult<DbTransaction?>(null);
 
     public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -10,12 +10,12 @@ namespace Diviora.Core.Sources.Rest;
 internal sealed class RequestSetup
 {
     private readonly Uri _first;
-    private readonly List<KeyValuePair<string, string>> _headers;
+    private readonly List<(string Name, ResolvedText Value)> _headers;
     private readonly List<string> _secretValues;
     private readonly KeyValuePair<string, string>? _since;
     private readonly HashSet<string> _shownParams;
 
-    private RequestSetup(Uri first, List<KeyValuePair<string, string>> headers, List<string> secretValues, KeyValuePair<string, string>? since, HashSet<string> shownParams)
+    private RequestSetup(Uri first, List<(string Name, ResolvedText Value)> headers, List<string> secretValues, KeyValuePair<string, string>? since, HashSet<string> shownParams)
     {
         _first = first;
         _headers = headers;
@@ -30,17 +30,17 @@ internal sealed class RequestSetup
 
     public static async Task<RequestSetup> CreateAsync(RestSettings settings, string? lastCursor, ISecretStore secrets, CancellationToken cancellationToken)
     {
-        var headers = new List<KeyValuePair<string, string>>();
+        var headers = new List<(string, ResolvedText)>();
         var resolvedSecrets = new List<string>();
         foreach (var (name, value) in settings.Headers ?? new Dictionary<string, string>())
         {
             var resolved = await secrets.ResolveAsync(value, cancellationToken).ConfigureAwait(false);
-            if (SecretReference.IsReference(value))
+            if (resolved.IsSecret)
             {
-                resolvedSecrets.Add(resolved);
+                resolvedSecrets.Add(resolved.Value);
             }
 
-            headers.Add(new(name, resolved));
+            headers.Add((name, resolved));
         }
 
         var secretValues = SecretText.FormsOf(resolvedSecrets);
@@ -88,12 +88,25 @@ internal sealed class RequestSetup
     /// <summary>The URL for a message, query values Diviora did not set hidden.</summary>
     public string Show(Uri url) => RestUrl.ForMessage(url, _shownParams);
 
-    public HttpRequestMessage CreateRequest(Uri url)
+    /// <summary>
+    /// The GET request for <paramref name="url"/> with the source's headers, a secret one only where its hosts allow; none
+    /// at all when <paramref name="withHeaders"/> is false (a redirect led to another origin).
+    /// </summary>
+    /// <exception cref="Secrets.SecretException">A header's secret is not bound to the URL's host and port.</exception>
+    public HttpRequestMessage CreateRequest(Uri url, bool withHeaders = true)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        foreach (var (name, value) in _headers)
+        if (withHeaders)
         {
-            if (!request.Headers.TryAddWithoutValidation(name, value))
+            foreach (var (name, value) in _headers)
+            {
+                value.EnsureAllowed(url.IdnHost, url.Port, $"rest.headers['{name}']");
+            }
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var (name, value) in withHeaders ? _headers : [])
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value.Value))
             {
                 request.Dispose();
                 throw new RestFetchException($"The header rest.headers['{name}'] cannot be sent on a GET request: it describes a request body, and there is none.");

@@ -24,6 +24,18 @@ public sealed record RestFetchOptions
     /// <summary>How long one request may take, from sending it to the end of its body, on the wall clock; 100 s when not set.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>The configuration key of <see cref="MaxResponseBytes"/>.</summary>
+    public const string MaxResponseBytesKey = SourcesOptions.Section + ":MaxResponseBytes";
+
+    /// <summary>The configuration key of <see cref="MaxRecords"/>.</summary>
+    public const string MaxRecordsKey = SourcesOptions.Section + ":MaxRecordsPerRun";
+
+    /// <summary>The largest response body one request may have, in bytes; more fails the fetch. 256 MiB when not set.</summary>
+    public long MaxResponseBytes { get; init; } = SourcesOptions.DefaultMaxResponseBytes;
+
+    /// <summary>The most records one fetch may write; more fails the fetch. 10,000,000 when not set.</summary>
+    public long MaxRecords { get; init; } = SourcesOptions.DefaultMaxRecordsPerRun;
+
     /// <summary>The options used when none are given.</summary>
     public static RestFetchOptions Default { get; } = new();
 }

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Diviora.Core.Secrets;
+using Diviora.Core.Sources.Network;
+using Diviora.Core.Storage;
 
 namespace Diviora.Core.Sources.Rest;
 
@@ -32,6 +34,9 @@ public sealed class RestFetcher
 {
     private const int BodyExcerptChars = 500;
 
+    /// <summary>The most redirects one request follows.</summary>
+    public const int MaxRedirects = 5;
+
     private static readonly JsonWriterOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly HttpClient _http;
@@ -39,7 +44,11 @@ public sealed class RestFetcher
     private readonly TimeProvider _time;
     private readonly RestFetchOptions _options;
 
-    /// <param name="http">The client requests go through. Its own <see cref="HttpClient.Timeout"/> should not be shorter than <see cref="RestFetchOptions.RequestTimeout"/>.</param>
+    /// <param name="http">
+    /// The client requests go through: <see cref="SourceHttp.CreateClient"/>, which checks every address against the
+    /// network policy. It must not follow redirects (the fetcher does, checking each), and its own
+    /// <see cref="HttpClient.Timeout"/> should not be shorter than <see cref="RestFetchOptions.RequestTimeout"/>.
+    /// </param>
     /// <param name="secrets">Resolves <c>secret:name</c> header values.</param>
     /// <param name="time">Backoff and <c>Retry-After</c> waits run on it.</param>
     /// <param name="options">Attempts, backoff, page and time limits; <see cref="RestFetchOptions.Default"/> when null.</param>
@@ -54,6 +63,8 @@ public sealed class RestFetcher
         _options = options ?? RestFetchOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxPages, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxResponseBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxRecords, 1, nameof(options));
     }
 
     /// <summary>
@@ -106,6 +117,10 @@ public sealed class RestFetcher
             await output.WriteAsync(SecretText.Hide(buffer.WrittenMemory, secretBytes), cancellationToken).ConfigureAwait(false);
             buffer.ResetWrittenCount();
             records += count;
+            if (records > _options.MaxRecords)
+            {
+                throw new RestFetchException($"Stopped at page {page} ({shownUrl}): the fetch passed {_options.MaxRecords:N0} records, the most one run takes ({RestFetchOptions.MaxRecordsKey}).");
+            }
 
             Uri? next = null;
             switch (pagination?.Type)
@@ -292,12 +307,17 @@ public sealed class RestFetcher
                 timeout.CancelAfter(_options.RequestTimeout);
                 try
                 {
-                    using var request = setup.CreateRequest(url);
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    using var response = await SendAsync(url, setup, page, shownUrl, timeout.Token).ConfigureAwait(false);
                     var status = (int)response.StatusCode;
                     if (response.IsSuccessStatusCode)
                     {
-                        var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                        var limit = _options.MaxResponseBytes;
+                        if (response.Content.Headers.ContentLength > limit)
+                        {
+                            throw TooLarge(page, shownUrl, limit);
+                        }
+
+                        var stream = new ByteLimitStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), limit, _ => TooLarge(page, shownUrl, limit));
                         await using (stream.ConfigureAwait(false))
                         {
                             try
@@ -351,6 +371,44 @@ public sealed class RestFetcher
             await Task.Delay(retryAfter ?? Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Sends the GET for <paramref name="url"/> and follows up to <see cref="MaxRedirects"/> redirects itself: each target
+    /// must be http or https and goes through the network policy when it connects, and once a redirect leaves the
+    /// source's origin, no header of the source goes with the requests after it.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri url, RequestSetup setup, int page, string shownUrl, CancellationToken cancellationToken)
+    {
+        var target = url;
+        var withHeaders = true;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = setup.CreateRequest(target, withHeaders);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            if (redirects == MaxRedirects)
+            {
+                throw new RestFetchException($"Page {page} ({shownUrl}) redirects more than {MaxRedirects} times; the fetch stops.");
+            }
+
+            var next = new Uri(target, location);
+            if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new RestFetchException($"Page {page} ({shownUrl}) redirects to a {next.Scheme} URL; only http and https redirects are followed.");
+            }
+
+            withHeaders &= string.Equals(next.GetLeftPart(UriPartial.Authority), setup.Origin, StringComparison.OrdinalIgnoreCase);
+            target = next;
+        }
+    }
+
+    private static RestFetchException TooLarge(int page, string shownUrl, long limit) =>
+        new($"Page {page} ({shownUrl}) is larger than {limit:N0} bytes, the most one response may have ({RestFetchOptions.MaxResponseBytesKey}).");
 
     /// <summary>The wait a <c>Retry-After</c> asks for, at most <see cref="RestFetchOptions.MaxRetryAfter"/>; null without one.</summary>
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
