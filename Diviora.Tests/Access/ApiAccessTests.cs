@@ -16,6 +16,8 @@ namespace Diviora.Tests.Access;
 [Trait("Category", "Platform")]
 public sealed class ApiAccessTests(InProcessApi api) : IClassFixture<InProcessApi>
 {
+    private static readonly string[] ExampleHost = ["api.example.com"];
+
     /// <summary>
     /// The only routes anyone may call: probes, and in Development the OpenAPI document and the pages that read it
     /// (Scalar's page and its script under /scalar/, GraphiQL's page).
@@ -163,7 +165,7 @@ public sealed class ApiAccessTests(InProcessApi api) : IClassFixture<InProcessAp
         using var settings = await editor.PutAsJsonAsync("/api/datasets/who_did_it", new { mode = "append" });
         Assert.Equal("Élodie Editor", (await settings.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("updatedBy").GetString());
 
-        using var secret = await editor.PutAsJsonAsync("/api/secrets/who-token", new { value = "v-1" });
+        using var secret = await editor.PutAsJsonAsync("/api/secrets/who-token", new { value = "v-1", allowedHosts = ExampleHost });
         Assert.Equal(HttpStatusCode.NoContent, secret.StatusCode);
         var secrets = await editor.GetFromJsonAsync<JsonElement>("/api/secrets");
         Assert.Contains(secrets.EnumerateArray(), s => s.GetProperty("name").GetString() == "who-token" && s.GetProperty("updatedBy").GetString() == "Élodie Editor");

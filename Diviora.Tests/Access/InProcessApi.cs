@@ -32,6 +32,8 @@ public sealed class InProcessApi : IAsyncLifetime
             web.UseSetting("ConnectionStrings:warehouse", $"Data Source={Path.Combine(_directory, "warehouse.db")}");
             web.UseSetting("Diviora:Identity:Authority", TestIssuer.Issuer);
             web.UseSetting("Diviora:Identity:Audience", TestIssuer.ApiClientId);
+            // Sources here may reach 127.0.0.1 (where the tests' source APIs listen) and no other private address.
+            web.UseSetting("Diviora:Sources:AllowPrivateEndpoints", "127.0.0.1");
             web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
             web.ConfigureTestServices(Issuer.TrustIn);
         });

@@ -51,8 +51,9 @@ internal static class ApiClientExtensions
     }
 
     /// <summary>Stores a secret: <c>PUT /api/secrets/{name}</c> with <c>{ "value": ... }</c>.</summary>
-    public static Task<HttpResponseMessage> PutSecretAsync(this HttpClient api, string name, string value) =>
-        api.PutAsJsonAsync($"/api/secrets/{name}", new { value });
+    /// <summary>Stores a secret bound to <paramref name="allowedHosts"/>; the loopback hosts the tests' sources listen on when none are given.</summary>
+    public static Task<HttpResponseMessage> PutSecretAsync(this HttpClient api, string name, string value, params string[] allowedHosts) =>
+        api.PutAsJsonAsync($"/api/secrets/{name}", new { value, allowedHosts = allowedHosts.Length > 0 ? allowedHosts : ["127.0.0.1", "localhost"] });
 
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response)
     {

@@ -37,11 +37,17 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>The local OpenID provider the AppHost started.</summary>
     internal LocalIdentity Identity { get; private set; } = null!;
 
+    /// <summary>
+    /// What the tests' AppHost lets sources reach, as an operator would pass it: 127.0.0.1, where the tests' source APIs
+    /// listen. Other loopback addresses (127.0.0.2, ::1) stay refused.
+    /// </summary>
+    public const string SourcesEndpoints = "127.0.0.1";
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Diviora_AppHost>(
-            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true", .. _arguments], timeout.Token);
+            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true", $"--Diviora:Sources:AllowPrivateEndpoints={SourcesEndpoints}", .. _arguments], timeout.Token);
 
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {

@@ -39,7 +39,8 @@ public sealed class SecretsApiTests(PlatformFixture platform)
         Assert.Equal("There is no secret 'p-crm-token'.", missing.GetProperty("detail").GetString());
 
         var first = Assert.Single(afterCreate);
-        Assert.Equal(["name", "updatedAt", "updatedBy"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "updatedAt", "updatedBy", "allowedHosts"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["127.0.0.1", "localhost"], first.GetProperty("allowedHosts").EnumerateArray().Select(h => h.GetString()));
         Assert.Equal("Local Admin", first.GetProperty("updatedBy").GetString());
         Assert.Equal("P-Crm-Token", first.GetProperty("name").GetString());
         var second = Assert.Single(afterUpdate);

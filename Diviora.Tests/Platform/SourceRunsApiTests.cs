@@ -20,6 +20,10 @@ namespace Diviora.Tests.Platform;
 [Trait("Category", "Platform")]
 public sealed class SourceRunsApiTests(PlatformFixture platform)
 {
+    private static readonly string[] LocalFile = ["localhost"];
+
+    private static readonly string[] SourcesHost = ["127.0.0.1"];
+
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
     private readonly HttpClient _api = platform.Api;
 
@@ -33,7 +37,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         var apiLog = ResourceLogs.WatchAsync(logs, resources.Single(r => r.Name == "api"), stop.Token);
         var workerLog = ResourceLogs.WatchAsync(logs, resources.Single(r => r.Name == "worker"), stop.Token);
         var answers = new StringBuilder();
-        using (var secret = await _api.PutAsync("/api/secrets/crm-token", JsonContent.Create(new { value = CrmServer.Token })))
+        using (var secret = await _api.PutAsync("/api/secrets/crm-token", JsonContent.Create(new { value = CrmServer.Token, allowedHosts = SourcesHost })))
         {
             Assert.Equal(HttpStatusCode.NoContent, secret.StatusCode);
         }
@@ -105,7 +109,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
         }
 
         var answers = new StringBuilder();
-        (await _api.PutAsync("/api/secrets/erp-items", JsonContent.Create(new { value = $"Data Source={file}" }))).Dispose();
+        (await _api.PutAsync("/api/secrets/erp-items", JsonContent.Create(new { value = $"Data Source={file}", allowedHosts = LocalFile }))).Dispose();
         var definition = """
             {"name":"erp-items","kind":"database","dataset":"erp_items",
              "database":{"provider":"sqlite","connection":"secret:erp-items","query":"select sku, price, changed from items",
@@ -158,7 +162,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
 
         // A source's run: the same records and _source again, nothing fetched, the cursor where it was.
         await using var crm = await CrmServer.StartAsync(5);
-        (await _api.PutAsync("/api/secrets/crm-replay", JsonContent.Create(new { value = CrmServer.Token }))).Dispose();
+        (await _api.PutAsync("/api/secrets/crm-replay", JsonContent.Create(new { value = CrmServer.Token, allowedHosts = SourcesHost }))).Dispose();
         (await _api.PostAsync("/api/sources", Json("""
             {"name":"crm-replay","kind":"rest","dataset":"crm_replay","rest":{"url":"CRM_URL","headers":{"Authorization":"secret:crm-replay"},
              "recordsPath":"$.data","incremental":{"cursorField":"updated_at","param":"updated_since"}}}
