@@ -116,8 +116,8 @@ public sealed class DatabaseFetcher
         }
 
         string[] hidden = [connectionString, prepared, password ?? string.Empty];
-        await CheckServersAsync(provider, prepared, resolved, hidden, cancellationToken).ConfigureAwait(false);
-        var connection = provider.CreateConnection(prepared);
+        var pinned = await CheckServersAsync(provider, prepared, resolved, hidden, cancellationToken).ConfigureAwait(false);
+        var connection = provider.CreateConnection(pinned);
         await using (connection.ConfigureAwait(false))
         {
             try
@@ -197,27 +197,30 @@ public sealed class DatabaseFetcher
 
     /// <summary>
     /// Refuses a connection whose servers the network policy does not allow, or that would carry a secret to a server it
-    /// is not bound to, before anything is sent.
+    /// is not bound to, before anything is sent; the connection string to open, pinned to the addresses checked.
     /// </summary>
-    private async Task CheckServersAsync(DatabaseProvider provider, string prepared, ResolvedText connection, string[] hidden, CancellationToken cancellationToken)
+    private async Task<string> CheckServersAsync(DatabaseProvider provider, string prepared, ResolvedText connection, string[] hidden, CancellationToken cancellationToken)
     {
+        var checkedServers = new List<(string, int, System.Net.IPAddress[])>();
         foreach (var (host, port) in provider.Servers(prepared))
         {
             connection.EnsureAllowed(host, port, "database.connection");
             if (host == DatabaseProvider.LocalFile)
             {
-                continue;
+                return prepared;
             }
 
             try
             {
-                await _policy.ResolveAsync(host, port, cancellationToken).ConfigureAwait(false);
+                checkedServers.Add((host, port, await _policy.ResolveAsync(host, port, cancellationToken).ConfigureAwait(false)));
             }
             catch (SourceAddressRefusedException e)
             {
                 throw new DatabaseFetchException($"The {provider.Name} server was not contacted: {Hide(e.Message, hidden)}");
             }
         }
+
+        return provider.Pin(prepared, checkedServers);
     }
 
     /// <summary>Runs the query for its columns alone and finds the incremental column among them.</summary>

@@ -41,6 +41,13 @@ internal abstract class DatabaseProvider
     /// <exception cref="DatabaseFetchException">The server is given in a form sources may not use (a Unix socket, a named pipe).</exception>
     public abstract IReadOnlyList<(string Host, int Port)> Servers(string connectionString);
 
+    /// <summary>
+    /// The connection string with each server's name replaced by the addresses the network policy checked, so the driver
+    /// connects to those and cannot resolve the name to another address in between; unchanged where the driver needs the
+    /// name itself (a certificate checked against it).
+    /// </summary>
+    public virtual string Pin(string connectionString, IReadOnlyList<(string Host, int Port, System.Net.IPAddress[] Addresses)> servers) => connectionString;
+
     /// <summary>Starts the transaction the fetch runs in, read-only where the database can enforce it; null for none.</summary>
     public abstract Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken);
 

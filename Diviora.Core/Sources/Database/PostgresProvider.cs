@@ -55,6 +55,20 @@ internal sealed class PostgresProvider : DatabaseProvider
         return transaction;
     }
 
+    /// <summary>Pins the hosts unless <c>SSL Mode=VerifyFull</c>, which checks the certificate against the host name.</summary>
+    public override string Pin(string connectionString, IReadOnlyList<(string Host, int Port, System.Net.IPAddress[] Addresses)> servers)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.SslMode == SslMode.VerifyFull)
+        {
+            return connectionString;
+        }
+
+        builder.Host = string.Join(',', servers.SelectMany(s => s.Addresses.Select(a =>
+            (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]" : a.ToString()) + ":" + s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        return builder.ConnectionString;
+    }
+
     public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Npgsql reads <c>timestamp with time zone</c> as UTC <see cref="DateTime"/> values, and wants them back so.</summary>

@@ -69,5 +69,19 @@ internal sealed class SqlServerProvider : DatabaseProvider
     public override async Task<DbTransaction?> BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Connects to the first checked address; the certificate is still checked against the name (<c>HostNameInCertificate</c>).</summary>
+    public override string Pin(string connectionString, IReadOnlyList<(string Host, int Port, System.Net.IPAddress[] Addresses)> servers)
+    {
+        var (host, port, addresses) = servers[0];
+        var builder = new SqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.HostNameInCertificate) && !System.Net.IPAddress.TryParse(host, out _))
+        {
+            builder.HostNameInCertificate = host;
+        }
+
+        builder.DataSource = $"tcp:{addresses[0]},{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return builder.ConnectionString;
+    }
+
     public override string Quote(string name) => "[" + name.Replace("]", "]]", StringComparison.Ordinal) + "]";
 }
