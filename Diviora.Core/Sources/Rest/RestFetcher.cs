@@ -93,6 +93,7 @@ public sealed class RestFetcher
 
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, LineOptions);
+        await using var spool = new PageSpool();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var secretBytes = request.SecretsUtf8;
         var url = request.First(pagination);
@@ -110,23 +111,19 @@ public sealed class RestFetcher
                 throw new RestFetchException($"Stopped before page {page} ({shownUrl}): a fetch reads at most {_options.MaxPages} pages. Check rest.pagination, or whether the server pages without end.");
             }
 
-            using var body = await GetPageAsync(url, request, page, shownUrl, cancellationToken).ConfigureAwait(false);
+            var sink = new PageSink(writer, buffer, secretBytes, spool, cursorField, best, records, _options.MaxRecords, page, shownUrl);
+            var body = await GetPageAsync(url, request, page, shownUrl, sink.ReadAsync(recordsPath, settings.RecordsPath ?? "$", nextPath), cancellationToken).ConfigureAwait(false);
+            await spool.MoveToAsync(output, cancellationToken).ConfigureAwait(false);
             pages++;
-            var count = WritePage(body.RootElement, recordsPath, settings.RecordsPath ?? "$", page, shownUrl, writer, buffer, cursorField, ref best);
-            // A server that echoes the credentials back must not put them into the records.
-            await output.WriteAsync(SecretText.Hide(buffer.WrittenMemory, secretBytes), cancellationToken).ConfigureAwait(false);
-            buffer.ResetWrittenCount();
+            var count = body.Count;
+            best = sink.Best;
             records += count;
-            if (records > _options.MaxRecords)
-            {
-                throw new RestFetchException($"Stopped at page {page} ({shownUrl}): the fetch passed {_options.MaxRecords:N0} records, the most one run takes ({RestFetchOptions.MaxRecordsKey}).");
-            }
 
             Uri? next = null;
             switch (pagination?.Type)
             {
                 case "nextLink":
-                    next = NextLink(body.RootElement, nextPath!, pagination.Path!, url, request.Origin, page, shownUrl);
+                    next = NextLink(body.Next, pagination.Path!, url, request.Origin, page, shownUrl);
                     if (next is not null && !seen.Add(next.AbsoluteUri))
                     {
                         throw new RestFetchException($"Page {page} ({shownUrl}) links at {pagination.Path} to {request.Show(next)}, which was fetched before: the next links loop, so the fetch stops.");
@@ -141,7 +138,7 @@ public sealed class RestFetcher
                     next = request.Page(pagination, offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case "cursor":
-                    if (NextCursor(body.RootElement, nextPath!, pagination.Path!, page, shownUrl) is { } cursor)
+                    if (NextCursor(body.Next, pagination.Path!, page, shownUrl) is { } cursor)
                     {
                         if (!seen.Add("cursor:" + cursor))
                         {
@@ -166,75 +163,9 @@ public sealed class RestFetcher
         return new RestFetchResult(records, pages, best?.Text);
     }
 
-    /// <summary>Checks every record of the page, then writes them as lines to <paramref name="buffer"/>; the record count.</summary>
-    private static int WritePage(JsonElement root, RecordsPath path, string pathText, int page, string shownUrl, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, string? cursorField, ref CursorValue? best)
+    private static Uri? NextLink(JsonElement? found, string pathText, Uri current, string origin, int page, string shownUrl)
     {
-        if (!TryWalk(root, path.Members, out var value))
-        {
-            throw new RestFetchException($"Page {page} ({shownUrl}) has nothing at recordsPath {pathText}: check rest.recordsPath against a response.");
-        }
-
-        var isArray = value.ValueKind == JsonValueKind.Array;
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return 0;
-        }
-
-        if (!isArray && (path.EachElement || value.ValueKind != JsonValueKind.Object))
-        {
-            throw new RestFetchException($"Page {page} ({shownUrl}) has {Describe(value.ValueKind)} at recordsPath {pathText}, where an array of records{(path.EachElement ? string.Empty : " or one record object")} was expected.");
-        }
-
-        var count = isArray ? value.GetArrayLength() : 1;
-        for (var i = 0; i < count; i++)
-        {
-            var record = isArray ? value[i] : value;
-            if (record.ValueKind != JsonValueKind.Object)
-            {
-                throw new RestFetchException($"Page {page} ({shownUrl}): the record at index {i} of {pathText} is {Describe(record.ValueKind)}, not an object. Every record must be a JSON object.");
-            }
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            var record = isArray ? value[i] : value;
-            record.WriteTo(writer);
-            writer.Flush();
-            writer.Reset();
-            buffer.Write("\n"u8);
-            if (cursorField is not null && FindField(record, cursorField) is { } field && CursorValue.FromJson(field) is { } cursor
-                && (best is not { } current || CursorValue.Compare(cursor, current) > 0))
-            {
-                best = cursor;
-            }
-        }
-
-        return count;
-    }
-
-    /// <summary>The record's member <paramref name="name"/>; a dotted name not found as it is steps into nested objects.</summary>
-    private static JsonElement? FindField(JsonElement record, string name)
-    {
-        if (record.TryGetProperty(name, out var value))
-        {
-            return value;
-        }
-
-        var current = record;
-        foreach (var step in name.Split('.'))
-        {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(step, out current))
-            {
-                return null;
-            }
-        }
-
-        return current;
-    }
-
-    private static Uri? NextLink(JsonElement root, RecordsPath path, string pathText, Uri current, string origin, int page, string shownUrl)
-    {
-        if (!TryWalk(root, path.Members, out var value) || value.ValueKind == JsonValueKind.Null || value is { ValueKind: JsonValueKind.String } && value.GetString()!.Length == 0)
+        if (found is not { } value || value.ValueKind == JsonValueKind.Null || value is { ValueKind: JsonValueKind.String } && value.GetString()!.Length == 0)
         {
             return null;
         }
@@ -254,9 +185,9 @@ public sealed class RestFetcher
         return next;
     }
 
-    private static string? NextCursor(JsonElement root, RecordsPath path, string pathText, int page, string shownUrl)
+    private static string? NextCursor(JsonElement? found, string pathText, int page, string shownUrl)
     {
-        if (!TryWalk(root, path.Members, out var value))
+        if (found is not { } value)
         {
             return null;
         }
@@ -270,20 +201,6 @@ public sealed class RestFetcher
         };
     }
 
-    private static bool TryWalk(JsonElement root, IReadOnlyList<string> members, out JsonElement value)
-    {
-        value = root;
-        foreach (var member in members)
-        {
-            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(member, out value))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
@@ -294,8 +211,8 @@ public sealed class RestFetcher
         _ => "null",
     };
 
-    /// <summary>One page's response body, after retries; throws when it cannot be had.</summary>
-    private async Task<JsonDocument> GetPageAsync(Uri url, RequestSetup setup, int page, string shownUrl, CancellationToken cancellationToken)
+    /// <summary>One page's response body read by <paramref name="read"/>, after retries; throws when it cannot be had.</summary>
+    private async Task<PageReader> GetPageAsync(Uri url, RequestSetup setup, int page, string shownUrl, Func<Stream, CancellationToken, Task<PageReader>> read, CancellationToken cancellationToken)
     {
         var lastError = string.Empty;
         int? lastStatus = null;
@@ -322,7 +239,7 @@ public sealed class RestFetcher
                         {
                             try
                             {
-                                return await JsonDocument.ParseAsync(stream, default, timeout.Token).ConfigureAwait(false);
+                                return await read(stream, timeout.Token).ConfigureAwait(false);
                             }
                             catch (JsonException e)
                             {
