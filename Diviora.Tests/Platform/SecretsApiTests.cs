@@ -78,9 +78,9 @@ public sealed class SecretsApiTests(PlatformFixture platform)
     [InlineData("{}", "value: missing or empty")]
     [InlineData("""{"value": ""}""", "value: missing or empty")]
     [InlineData("""{"value": null}""", "value: missing or empty")]
-    [InlineData("""{"value": 12345678}""", "The body must be JSON { \"value\": \"...\" } with the value as a string; it is not (at $.value,")]
-    [InlineData("""{"value": "unterminated-bad-value-93ab""", "The body must be JSON { \"value\": \"...\" } with the value as a string; it is not (at $.value,")]
-    [InlineData("unquoted-bad-value-93ab", "The body must be JSON { \"value\": \"...\" } with the value as a string; it is not (at $,")]
+    [InlineData("""{"value": 12345678}""", "The body must be JSON { \"value\": \"...\", \"allowedHosts\": [...] } with the value a string and the hosts an array of strings; it is not (at $.value,")]
+    [InlineData("""{"value": "unterminated-bad-value-93ab""", "The body must be JSON { \"value\": \"...\", \"allowedHosts\": [...] } with the value a string and the hosts an array of strings; it is not (at $.value,")]
+    [InlineData("unquoted-bad-value-93ab", "The body must be JSON { \"value\": \"...\", \"allowedHosts\": [...] } with the value a string and the hosts an array of strings; it is not (at $,")]
     public async Task A_missing_empty_or_unreadable_value_is_a_400_that_does_not_quote_it(string body, string detail)
     {
         using var response = await _api.PutAsync("/api/secrets/p-bad-value", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -6,6 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Azure.Storage.Blobs;
+using Diviora.Tests.Infrastructure;
 using Diviora.Tests.Sources;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,42 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
     private readonly HttpClient _api = platform.Api;
+
+    [Fact]
+    public async Task The_apphost_passes_the_operators_allowed_endpoints_and_sources_reach_nothing_else()
+    {
+        // The fixture starts the AppHost with --Diviora:Sources:AllowPrivateEndpoints=127.0.0.1: a server there answers
+        // the Api's source test, and the same server's twin on 127.0.0.2 (loopback, not listed) hears nothing.
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var listed = await RecordsAsync("127.0.0.1", requests);
+        await using var unlisted = await RecordsAsync("127.0.0.2", requests);
+
+        var refused = await TestAsync(LocalWebApp.BaseUrl(unlisted));
+        var allowed = await TestAsync(LocalWebApp.BaseUrl(listed));
+
+        Assert.False(refused.GetProperty("ok").GetBoolean());
+        Assert.Contains("is a loopback address: sources reach public addresses only", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.True(allowed.GetProperty("ok").GetBoolean(), allowed.ToString());
+        Assert.Equal(["127.0.0.1"], requests);
+
+        async Task<JsonElement> TestAsync(string baseUrl)
+        {
+            using var response = await _api.PostAsJsonAsync("/api/sources/test", new { kind = "rest", dataset = "reach", rest = new { url = baseUrl + "/records", recordsPath = "$.data" } });
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+    }
+
+    private static async Task<Microsoft.AspNetCore.Builder.WebApplication> RecordsAsync(string address, System.Collections.Concurrent.ConcurrentQueue<string> requests)
+    {
+        var app = LocalWebApp.Create(address);
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/records", () =>
+        {
+            requests.Enqueue(address);
+            return Microsoft.AspNetCore.Http.Results.Text("""{"data":[{"id":1}]}""", "application/json");
+        });
+        await app.StartAsync();
+        return app;
+    }
 
     [Fact]
     public async Task A_rest_source_is_tested_run_now_and_loaded_by_the_worker_and_its_secret_never_comes_out()

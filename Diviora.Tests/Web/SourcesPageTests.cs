@@ -105,10 +105,12 @@ public sealed class SourcesPageTests(PlatformFixture platform, BrowserFixture br
 
         await page.Locator("[data-testid=secret-name]").FillAsync("web-panel");
         await page.Locator("[data-testid=secret-value]").FillAsync(value);
+        await page.Locator("[data-testid=secret-hosts]").FillAsync("api.example.com, 127.0.0.1:8443");
         await page.Locator("[data-testid=save-secret]").ClickAsync();
 
         await Assertions.Expect(page.Locator("[data-testid=secret-saved]")).ToContainTextAsync("secret:web-panel");
         await Assertions.Expect(page.Locator("[data-testid=secret][data-name=web-panel]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=secret][data-name=web-panel] [data-testid=secret-allowed-hosts]")).ToHaveTextAsync("api.example.com, 127.0.0.1:8443");
         await Assertions.Expect(page.Locator("[data-testid=secret-value]")).ToHaveValueAsync("");
         Assert.Equal("password", await page.Locator("[data-testid=secret-value]").GetAttributeAsync("type"));
         Assert.DoesNotContain(value, await page.ContentAsync(), StringComparison.Ordinal);

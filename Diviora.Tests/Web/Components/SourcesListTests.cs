@@ -113,19 +113,22 @@ public sealed class SourcesListTests : DashboardContext
     public void Secrets_are_listed_by_name_and_a_value_is_sent_once_then_cleared()
     {
         Api.Answer("/api/sources", "[]")
-            .Answer("/api/secrets", """[{"name":"crm-token","updatedAt":"2026-05-01T08:00:00+00:00"}]""")
+            .Answer("/api/secrets", """[{"name":"crm-token","updatedAt":"2026-05-01T08:00:00+00:00","allowedHosts":["api.crm.example","crm.example:8443"]}]""")
             .Answer("/api/secrets/erp-db", "", System.Net.HttpStatusCode.NoContent);
         var cut = Render<SourcesPage>();
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=secret]")));
         Assert.Contains("secret:crm-token", cut.Find("[data-testid=secret]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("api.crm.example, crm.example:8443", cut.Find("[data-testid=secret-allowed-hosts]").TextContent);
 
         cut.Find("[data-testid=secret-name]").Input("erp-db");
         cut.Find("[data-testid=secret-value]").Input("Host=db;Password=hunter2");
+        cut.Find("[data-testid=secret-hosts]").Input(" db.internal:5432 ,, replica.internal ");
         cut.Find("form.secret-form").Submit();
 
         cut.WaitForElement("[data-testid=secret-saved]");
         var sent = Assert.Single(Api.Sent);
-        Assert.Equal(("PUT", "/api/secrets/erp-db", """{"value":"Host=db;Password=hunter2"}"""), sent);
+        Assert.Equal(("PUT", "/api/secrets/erp-db", """{"value":"Host=db;Password=hunter2","allowedHosts":["db.internal:5432","replica.internal"]}"""), sent);
+        Assert.Equal("", cut.Find("[data-testid=secret-hosts]").GetAttribute("value") ?? "");
         Assert.Equal("", cut.Find("[data-testid=secret-value]").GetAttribute("value") ?? "");
         Assert.DoesNotContain("hunter2", cut.Markup, StringComparison.Ordinal);
     }
