@@ -3,6 +3,7 @@ using Diviora.Api.Access;
 using Diviora.Core.Catalog;
 using Diviora.Core.Messaging;
 using Diviora.Core.Sources;
+using Diviora.Core.Sources.Network;
 using Diviora.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -160,9 +161,9 @@ public static class SourcesApi
     }
 
     internal static async Task<Results<Created<SourceResponse>, ProblemHttpResult>> CreateSourceAsync(
-        HttpRequest request, ClaimsPrincipal user, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CatalogDbContext catalog, SourceNetworkPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (definition, problem) = await ReadAsync(request, null, cancellationToken);
+        var (definition, problem) = await ReadAsync(request, null, policy, cancellationToken);
         if (definition is null)
         {
             return problem!;
@@ -201,14 +202,14 @@ public static class SourcesApi
     }
 
     internal static async Task<Results<Ok<SourceResponse>, Created<SourceResponse>, ProblemHttpResult>> PutSourceAsync(
-        string name, HttpRequest request, ClaimsPrincipal user, CatalogDbContext catalog, TimeProvider time, CancellationToken cancellationToken)
+        string name, HttpRequest request, ClaimsPrincipal user, CatalogDbContext catalog, SourceNetworkPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!DatasetName.IsValid(name))
         {
             return Problems.InvalidSourceName(name);
         }
 
-        var (definition, problem) = await ReadAsync(request, name, cancellationToken);
+        var (definition, problem) = await ReadAsync(request, name, policy, cancellationToken);
         if (definition is null)
         {
             return problem!;
@@ -251,10 +252,11 @@ public static class SourcesApi
 
     /// <summary>
     /// The body as a valid definition, or the problem to answer. <paramref name="pathName"/> is the PUT's name: the
-    /// body may leave its name out, and must not name another source.
+    /// body may leave its name out, and must not name another source. A URL or server written as an address the
+    /// network policy refuses is a bad definition.
     /// </summary>
     private static async Task<(SourceDefinition? Definition, ProblemHttpResult? Problem)> ReadAsync(
-        HttpRequest request, string? pathName, CancellationToken cancellationToken)
+        HttpRequest request, string? pathName, SourceNetworkPolicy policy, CancellationToken cancellationToken)
     {
         var (json, tooLarge) = await SmallBodies.ReadAsync(request, MaxDefinitionBytes, "source definition", "Definition too large", cancellationToken);
         if (json is null)
@@ -278,7 +280,14 @@ public static class SourcesApi
             definition = definition with { Name = pathName };
         }
 
-        return definition.Validate() is { } invalid ? (null, Problems.InvalidSource(invalid)) : (definition, null);
+        if (definition.Validate() is { } invalid)
+        {
+            return (null, Problems.InvalidSource(invalid));
+        }
+
+        return SourceReach.Check(definition, policy) is { } unreachable
+            ? (null, Problems.InvalidSource(unreachable))
+            : (definition, null);
     }
 
     /// <summary>

@@ -67,6 +67,40 @@ public sealed class SecretBindingApiTests(InProcessApi api) : IClassFixture<InPr
         Assert.All(new[] { elsewhere, privateAddress, here, listed }, body => Assert.DoesNotContain("tok-5e1a", body.GetRawText(), StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.2:9/x", "127.0.0.2 port 9 is a loopback address")]
+    [InlineData("http://0x7f000002:9/x", "is a loopback address")]
+    [InlineData("http://[::1]:9/x", "is a loopback address")]
+    [InlineData("http://[::ffff:10.1.2.3]/x", "is a private address (RFC 1918)")]
+    [InlineData("http://169.254.169.254/metadata", "is a cloud metadata endpoint")]
+    [InlineData("http://2852039166/metadata", "is a cloud metadata endpoint")]
+    public async Task A_source_written_with_a_refused_address_is_a_400_and_is_not_stored(string url, string why)
+    {
+        using var editor = api.Client(api.Issuer.Token(["Editor"]));
+        var name = "reach-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var created = await editor.PostAsJsonAsync("/api/sources", new { name, kind = "rest", dataset = "reach", rest = new { url } });
+        using var found = await editor.GetAsync(new Uri($"/api/sources/{name}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        var detail = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.StartsWith("rest.url: ", detail, StringComparison.Ordinal);
+        Assert.Contains(why, detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, found.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_source_written_with_an_allowed_address_is_saved()
+    {
+        using var editor = api.Client(api.Issuer.Token(["Editor"]));
+
+        using var created = await editor.PostAsJsonAsync("/api/sources", new { name = "reach-allowed", kind = "rest", dataset = "reach", rest = new { url = "http://127.0.0.1:9/x" } });
+        using var named = await editor.PostAsJsonAsync("/api/sources", new { name = "reach-named", kind = "rest", dataset = "reach", rest = new { url = "https://api.example.com/x" } });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+    }
+
     private static async Task<JsonElement> TestAsync(HttpClient editor, string baseUrl, string? authorization)
     {
         var rest = authorization is null

@@ -59,6 +59,44 @@ public sealed class SourceNetworkPolicy(PrivateEndpoints allowed)
         return allowed;
     }
 
+    /// <summary>
+    /// Why a source may not use <paramref name="host"/> when it is written as an address (in any spelling) or as
+    /// <c>localhost</c>, so that a definition can be refused when it is saved; null when it may, or when only resolving
+    /// the name can tell (the fetch checks that).
+    /// </summary>
+    public string? CheckWritten(string host, int port)
+    {
+        var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(literal, out var address))
+        {
+            addresses = [address];
+        }
+        else if (HostName.Normalize(literal) is { } name && (name == "localhost" || name.EndsWith(".localhost", StringComparison.Ordinal)))
+        {
+            addresses = [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        }
+        else
+        {
+            return null;
+        }
+
+        if (Array.Exists(addresses, a => IsAllowed(host, a, port)))
+        {
+            return null;
+        }
+
+        try
+        {
+            Check(host, addresses[0], port);
+            return null;
+        }
+        catch (SourceAddressRefusedException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>True when a source that names <paramref name="host"/> may connect to <paramref name="address"/>:<paramref name="port"/>.</summary>
     public bool IsAllowed(string host, IPAddress address, int port) =>
         SourceAddresses.NonPublicClass(address) is null || Allowed.Allows(host, address, port);
