@@ -35,7 +35,7 @@ internal static class SourceBench
 
         var secrets = new BenchSecrets(new() { ["bench-db"] = $"Data Source={database}" });
         var settings = new DatabaseSettings { Provider = "sqlite", Connection = "secret:bench-db", Query = "select id, customer, country, amount, placed_at from orders" };
-        var fetcher = new DatabaseFetcher(secrets);
+        var fetcher = new DatabaseFetcher(secrets, new DatabaseFetchOptions { SqliteFolder = directory });
         await fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None, maxRows: 10_000);
         await MeasureAsync("database (sqlite)", rows, async output => (await fetcher.FetchAsync(settings, null, output, CancellationToken.None)).Records);
 

@@ -43,6 +43,9 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<IncomingStore>();
         // Sources' requests go through a client of their own (see SourceHttp): the fetcher retries and times out by
         // itself, so no shared resilience handler may add its own on top.
+        builder.Services.AddOptions<DatabaseFetchOptions>().BindConfiguration(DatabaseFetchOptions.Section)
+            .Validate(o => SqliteSourceFile.KeepsOut(o.SqliteFolder, warehouse), $"{DatabaseFetchOptions.Section}:SqliteFolder holds the warehouse's own file: SQLite sources could read it. Give them a folder of their own.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
             var http = SourceHttp.CreateClient();
@@ -51,7 +54,7 @@ public static class DivioraCoreExtensions
                 sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
                 new RestFetcher(http, secrets, time),
                 new RestFetcher(http, secrets, time, new RestFetchOptions { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }),
-                new DatabaseFetcher(secrets));
+                new DatabaseFetcher(secrets, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseFetchOptions>>().Value));
         });
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
