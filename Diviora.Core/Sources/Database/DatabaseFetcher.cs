@@ -224,7 +224,7 @@ public sealed class DatabaseFetcher
         try
         {
             command.Transaction = transaction;
-            command.CommandTimeout = DatabaseProvider.Seconds(_options.CommandTimeout);
+            command.CommandTimeout = query.Provider.CommandTimeoutSeconds(_options.CommandTimeout);
             command.CommandText = text;
             if (incremental is not null && lastCursor is not null)
             {

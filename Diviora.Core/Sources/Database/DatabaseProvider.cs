@@ -67,6 +67,9 @@ internal abstract class DatabaseProvider
     public virtual QueryStop StopOnCancel(DbConnection connection, DbCommand command, TimeSpan timeout, CancellationToken cancellationToken) =>
         new(command.Cancel, timeout: null, cancellationToken);
 
+    /// <summary>The driver's own command timeout, in whole seconds, for a statement that may run <paramref name="timeout"/>.</summary>
+    public virtual int CommandTimeoutSeconds(TimeSpan timeout) => Seconds(timeout);
+
     /// <summary><paramref name="name"/> as a quoted identifier.</summary>
     public abstract string Quote(string name);
 

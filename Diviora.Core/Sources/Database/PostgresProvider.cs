@@ -15,6 +15,9 @@ internal sealed class PostgresProvider : DatabaseProvider
 {
     public static readonly PostgresProvider Instance = new();
 
+    // How much longer the driver waits than the server's own statement timeout.
+    private static readonly TimeSpan ClientMargin = TimeSpan.FromSeconds(10);
+
     // Npgsql refuses a connect timeout above this many seconds.
     private const int MaxConnectSeconds = 1024;
 
@@ -63,7 +66,7 @@ internal sealed class PostgresProvider : DatabaseProvider
         builder.RequireAuth ??= string.Join(',', OwnCredentials);
         builder.GssEncryptionMode = GssEncryptionMode.Disable;
         builder.Timeout = Seconds(options.ConnectTimeout, MaxConnectSeconds);
-        builder.CommandTimeout = Seconds(options.CommandTimeout);
+        builder.CommandTimeout = CommandTimeoutSeconds(options.CommandTimeout);
         // An integer array holding a null reads as int?[] instead of failing to read as int[].
         builder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
         return new PreparedConnection(builder, builder.Password);
@@ -99,6 +102,12 @@ internal sealed class PostgresProvider : DatabaseProvider
             }
         }
     }
+
+    /// <summary>
+    /// Later than the server's <c>statement_timeout</c>, which then cuts the statement off first with its own message
+    /// (57014); the driver's is left for a server that stops answering.
+    /// </summary>
+    public override int CommandTimeoutSeconds(TimeSpan timeout) => Seconds(timeout + ClientMargin);
 
     public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

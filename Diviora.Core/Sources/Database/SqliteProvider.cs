@@ -60,13 +60,20 @@ internal sealed class SqliteProvider : DatabaseProvider
                 var why = refusal.Action is { } action ? $"it asks to {action}" : raw.sqlite3_errmsg(handle).utf8_to_string();
                 throw new DatabaseFetchException($"database.query must be one statement that only reads: {why}.");
             }
+
+            // VACUUM INTO passes the authorizer until it runs; SQLite knows from the prepared statement that it writes.
+            if (!statement.IsInvalid && raw.sqlite3_stmt_readonly(statement) == 0)
+            {
+                throw new DatabaseFetchException("database.query must be one statement that only reads: it writes.");
+            }
         }
 
-        // What follows the first statement may only be blank or comments: SQLite prepares nothing from those.
-        raw.sqlite3_prepare_v2(handle, rest, out var next, out string _);
-        using (next)
+        // What follows the first statement may only be blank or comments: SQLite prepares nothing from those. One that
+        // fails to prepare (the authorizer refuses an ATTACH) is a second statement all the same.
+        var next = raw.sqlite3_prepare_v2(handle, rest, out var following, out string _);
+        using (following)
         {
-            if (!next.IsInvalid)
+            if (next != raw.SQLITE_OK || !following.IsInvalid)
             {
                 throw new DatabaseFetchException("database.query must be one statement that only reads: it holds more than one statement.");
             }
