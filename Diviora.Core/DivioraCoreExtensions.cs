@@ -36,7 +36,8 @@ public static class DivioraCoreExtensions
     {
         var warehouse = builder.Configuration.GetConnectionString(WarehouseConnectionName)
             ?? throw new InvalidOperationException($"No connection string '{WarehouseConnectionName}' is configured: set ConnectionStrings:{WarehouseConnectionName}.");
-        builder.Services.AddSingleton(Warehouses.FromConnectionString(warehouse));
+        var timeouts = builder.Configuration.GetSection(WarehouseTimeouts.Section).Get<WarehouseTimeouts>() ?? WarehouseTimeouts.Default;
+        builder.Services.AddSingleton(Warehouses.FromConnectionString(warehouse, timeouts));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IWarehouse>().CreateCatalog());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
