@@ -27,7 +27,7 @@ postgres_start() {
   pg_data="$(mktemp -d "${TMPDIR:-/tmp}/diviora-postgres.XXXXXX")"
   if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_data"; fi
   if as_postgres "$pg_bin/initdb" -D "$pg_data" --auth=trust --username=postgres --encoding=UTF8 --locale=C >/dev/null \
-    && as_postgres "$pg_bin/pg_ctl" start -D "$pg_data" -w -t 60 -l "$pg_data/server.log" -o "-h 127.0.0.1 -p $port -k /tmp" >/dev/null \
+    && as_postgres "$pg_bin/pg_ctl" start -D "$pg_data" -w -t 60 -l "$pg_data/server.log" -o "-h 127.0.0.1 -p $port -k /tmp -c max_connections=300" >/dev/null \
     && "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 30; then
     export DIVIORA_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
     echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') ready on 127.0.0.1:$port"

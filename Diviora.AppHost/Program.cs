@@ -39,15 +39,19 @@ IResourceBuilder<IResourceWithConnectionString>? documents = !string.IsNullOrEmp
 // Sign-in: the local OpenID provider, a development stand-in for Entra External ID (docs/security.md).
 var identity = builder.AddLocalIdentity("identity", repositoryRoot, dataDirectory);
 
+// SQLite sources may open only files in this folder (docs/security.md); the warehouse's own file is outside it.
+var sqliteSources = Path.Combine(dataDirectory, "sources");
+Directory.CreateDirectory(sqliteSources);
+
 var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithTokenChecks(identity)
-    .WithSourcesPolicy(builder.Configuration)
+    .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
 
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
-    .WithSourcesPolicy(builder.Configuration)
+    .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WaitFor(api)

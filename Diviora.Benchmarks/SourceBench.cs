@@ -36,7 +36,7 @@ internal static class SourceBench
 
         var secrets = MemorySecretStore.With(new Dictionary<string, string> { ["bench-db"] = $"Data Source={database}" }, "localhost");
         var settings = new DatabaseSettings { Provider = "sqlite", Connection = "secret:bench-db", Query = "select id, customer, country, amount, placed_at from orders" };
-        var fetcher = new DatabaseFetcher(secrets, SourceNetworkPolicy.PublicOnly);
+        var fetcher = new DatabaseFetcher(secrets, SourceNetworkPolicy.PublicOnly, new DatabaseFetchOptions { SqliteFolder = directory });
         await fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None, maxRows: 10_000);
         await MeasureAsync("database (sqlite)", rows, async output => (await fetcher.FetchAsync(settings, null, output, CancellationToken.None)).Records);
 

@@ -38,7 +38,8 @@ public static class DivioraCoreExtensions
     {
         var warehouse = builder.Configuration.GetConnectionString(WarehouseConnectionName)
             ?? throw new InvalidOperationException($"No connection string '{WarehouseConnectionName}' is configured: set ConnectionStrings:{WarehouseConnectionName}.");
-        builder.Services.AddSingleton(Warehouses.FromConnectionString(warehouse));
+        var timeouts = builder.Configuration.GetSection(WarehouseTimeouts.Section).Get<WarehouseTimeouts>() ?? WarehouseTimeouts.Default;
+        builder.Services.AddSingleton(Warehouses.FromConnectionString(warehouse, timeouts));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IWarehouse>().CreateCatalog());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
@@ -48,6 +49,9 @@ public static class DivioraCoreExtensions
         // the network policy; a bad AllowPrivateEndpoints fails the start, not the first run.
         builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
         builder.Services.AddSingleton(sp => new SourceNetworkPolicy(PrivateEndpoints.Parse(sp.GetRequiredService<IOptions<SourcesOptions>>().Value.AllowPrivateEndpoints)));
+        builder.Services.AddOptions<DatabaseFetchOptions>().BindConfiguration(DatabaseFetchOptions.Section)
+            .Validate(o => SqliteSourceFile.KeepsOut(o.SqliteFolder, warehouse), $"{DatabaseFetchOptions.Section}:SqliteFolder holds the warehouse's own file: SQLite sources could read it. Give them a folder of their own.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
             var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
@@ -55,11 +59,12 @@ public static class DivioraCoreExtensions
             var http = SourceHttp.CreateClient(policy);
             var (secrets, time) = (sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<TimeProvider>());
             var rest = new RestFetchOptions { MaxResponseBytes = sources.MaxResponseBytes, MaxRecords = sources.MaxRecordsPerRun };
+            var database = sp.GetRequiredService<IOptions<DatabaseFetchOptions>>().Value with { MaxRecords = sources.MaxRecordsPerRun };
             return new SourcePayloads(
                 sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
                 new RestFetcher(http, secrets, time, rest),
                 new RestFetcher(http, secrets, time, rest with { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }),
-                new DatabaseFetcher(secrets, policy));
+                new DatabaseFetcher(secrets, policy, database));
         });
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
@@ -95,6 +100,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<IngestionPipeline>();
         builder.Services.AddSingleton<SourceScheduler>();
         builder.Services.AddSingleton<DropzoneIntake>();
+        builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
         return builder;
     }

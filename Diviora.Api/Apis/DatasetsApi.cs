@@ -146,7 +146,7 @@ public static class DatasetsApi
             // refused before the settings are kept, so runs never meet it.
             try
             {
-                await using var connection = await warehouse.OpenAsync(cancellationToken);
+                await using var connection = await warehouse.OpenForLoadAsync(cancellationToken);
                 await DatasetIndexes.CreateAsync(warehouse, connection, null, found, settings, cancellationToken);
             }
             catch (System.Data.Common.DbException e)

@@ -84,7 +84,7 @@ public sealed partial class IngestionPipeline(
     private async Task<LoadResult> LoadCoreAsync(Guid runId, int attempt, Action<Run, DatasetSettings> loaded, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var connection = await warehouse.OpenAsync(cancellationToken);
+        await using var connection = await warehouse.OpenForLoadAsync(cancellationToken);
         Run run;
         await using (var catalog = warehouse.CatalogOn(connection))
         {

@@ -55,6 +55,12 @@ public sealed record DatabaseSettings
             return "database.query " + refused;
         }
 
+        // SQL Server needs no ';' between statements: its own parser tells, here already, before a source is saved.
+        if (Provider == "sqlserver" && Database.TSqlSelect.Check(Query) is { } notOneSelect)
+        {
+            return "database.query must be one SELECT statement that only reads: " + notOneSelect;
+        }
+
         if (Incremental is not null && string.IsNullOrWhiteSpace(Incremental.Column))
         {
             return "database.incremental.column is required: a column whose values only grow, such as updated_at or id.";

@@ -1,9 +1,10 @@
 namespace Diviora.Core.Sources;
 
 /// <summary>
-/// A guard against mistakes in a database source's query: it must start with <c>select</c> or <c>with</c> and hold one
-/// statement. It is not a security boundary: a <c>select</c> can call functions that write, so the rights of the
-/// connection's user are what keep a source read-only. Give sources a user that may only read.
+/// An early, friendly check of a database source's query: it must start with <c>select</c> or <c>with</c> and hold one
+/// statement. It reads quotes as PostgreSQL, SQL Server and SQLite do (<c>'...'</c>, <c>"..."</c>, <c>[...]</c>,
+/// PostgreSQL's <c>E'\''</c> and <c>$tag$...$tag$</c>, nested <c>/* */</c>), but it is not the boundary: the database is
+/// (see <see cref="Database.DatabaseFetcher"/>), which runs the text as exactly one statement in a read-only session.
 /// </summary>
 public static class ReadOnlyQuery
 {
@@ -34,7 +35,16 @@ public static class ReadOnlyQuery
         while (i < query.Length)
         {
             var c = query[i];
-            if (c is '\'' or '"' or '[' or '`')
+            if (c is '\'' && i > 0 && query[i - 1] is 'E' or 'e' && (i < 2 || !IsWordPart(query[i - 2])))
+            {
+                i = SkipEscapeString(query, i + 1);
+            }
+            else if (c == '$' && DollarTag(query, i) is { } tag)
+            {
+                var close = query.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
+                i = close < 0 ? query.Length : close + tag.Length;
+            }
+            else if (c is '\'' or '"' or '[' or '`')
             {
                 // Quoted text and names may hold ';': skip to the closing quote (a doubled quote escapes itself).
                 var close = c == '[' ? ']' : c;
@@ -69,6 +79,56 @@ public static class ReadOnlyQuery
         return null;
     }
 
+    private static bool IsWordPart(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
+
+    /// <summary>The index after the end of PostgreSQL's <c>E'...'</c> string whose text starts at <paramref name="i"/>: a backslash escapes the next character.</summary>
+    private static int SkipEscapeString(string text, int i)
+    {
+        while (i < text.Length)
+        {
+            if (text[i] == '\\')
+            {
+                i += 2;
+            }
+            else if (text[i] == '\'' && i + 1 < text.Length && text[i + 1] == '\'')
+            {
+                i += 2;
+            }
+            else if (text[i] == '\'')
+            {
+                return i + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>PostgreSQL's dollar-quote opening at <paramref name="i"/> (<c>$$</c>, <c>$body$</c>), or null: <c>$1</c> is a parameter, <c>a$b</c> a name.</summary>
+    private static string? DollarTag(string text, int i)
+    {
+        if (i > 0 && IsWordPart(text[i - 1]))
+        {
+            return null;
+        }
+
+        var j = i + 1;
+        if (j < text.Length && char.IsAsciiDigit(text[j]))
+        {
+            return null;
+        }
+
+        while (j < text.Length && (char.IsLetterOrDigit(text[j]) || text[j] == '_'))
+        {
+            j++;
+        }
+
+        return j < text.Length && text[j] == '$' ? text[i..(j + 1)] : null;
+    }
+
     private static bool IsCommentStart(string text, int i) =>
         i + 1 < text.Length && ((text[i] == '-' && text[i + 1] == '-') || (text[i] == '/' && text[i + 1] == '*'));
 
@@ -88,8 +148,26 @@ public static class ReadOnlyQuery
             }
             else if (IsCommentStart(text, i))
             {
-                var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                i = end < 0 ? text.Length : end + 2;
+                // PostgreSQL and SQL Server nest block comments.
+                var depth = 0;
+                do
+                {
+                    if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '*')
+                    {
+                        depth++;
+                        i += 2;
+                    }
+                    else if (text[i] == '*' && i + 1 < text.Length && text[i + 1] == '/')
+                    {
+                        depth--;
+                        i += 2;
+                    }
+                    else
+                    {
+                        i++;
+                    }
+                }
+                while (depth > 0 && i < text.Length);
             }
             else
             {

@@ -12,8 +12,14 @@ public interface IWarehouse
     /// <summary>The SQL this warehouse speaks.</summary>
     IWarehouseDialect Dialect { get; }
 
-    /// <summary>Opens a new connection.</summary>
+    /// <summary>Opens a new connection; its commands time out after <see cref="WarehouseTimeouts.QueryTimeout"/>.</summary>
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a new connection for a load, index or migration; its commands time out after
+    /// <see cref="WarehouseTimeouts.LoadTimeout"/>. The same as <see cref="OpenAsync"/> where the warehouse has no timeout.
+    /// </summary>
+    Task<DbConnection> OpenForLoadAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
 
     /// <summary>
     /// Creates a run's staging table on <paramref name="connection"/> and opens a writer for it. Staging must not

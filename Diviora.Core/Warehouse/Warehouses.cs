@@ -12,11 +12,13 @@ public static class Warehouses
     /// PostgreSQL when the string has a <c>Host</c>; Azure SQL / SQL Server when it has a <c>Server</c>,
     /// <c>Initial Catalog</c> or a <c>tcp:</c> data source; otherwise a SQLite file (<c>Data Source=path</c>).
     /// </summary>
+    /// <param name="connectionString">The warehouse's connection string.</param>
+    /// <param name="timeouts">Command timeouts for queries and loads; <see cref="WarehouseTimeouts.Default"/> when null.</param>
     /// <exception cref="ArgumentException">The string is not a connection string.</exception>
-    public static IWarehouse FromConnectionString(string connectionString) => KindOf(connectionString) switch
+    public static IWarehouse FromConnectionString(string connectionString, WarehouseTimeouts? timeouts = null) => KindOf(connectionString) switch
     {
-        WarehouseKind.Postgres => new PostgresWarehouse(connectionString),
-        WarehouseKind.SqlServer => new SqlServerWarehouse(connectionString),
+        WarehouseKind.Postgres => new PostgresWarehouse(connectionString, timeouts),
+        WarehouseKind.SqlServer => new SqlServerWarehouse(connectionString, timeouts),
         _ => new SqliteWarehouse(connectionString),
     };
 

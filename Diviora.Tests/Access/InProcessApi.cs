@@ -21,15 +21,19 @@ public sealed class InProcessApi : IAsyncLifetime
 
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The folder SQLite sources may open files in; the warehouse file is beside it, outside.</summary>
+    public string SqliteSources => Path.Combine(_directory, "sources");
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        Directory.CreateDirectory(_directory);
+        Directory.CreateDirectory(SqliteSources);
         _factory = new WebApplicationFactory<UploadAccepted>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:storage", _azurite.ConnectionString);
             web.UseSetting("ConnectionStrings:warehouse", $"Data Source={Path.Combine(_directory, "warehouse.db")}");
+            web.UseSetting("Diviora:Sources:Database:SqliteFolder", SqliteSources);
             web.UseSetting("Diviora:Identity:Authority", TestIssuer.Issuer);
             web.UseSetting("Diviora:Identity:Audience", TestIssuer.ApiClientId);
             // Sources here may reach 127.0.0.1 (where the tests' source APIs listen) and no other private address.

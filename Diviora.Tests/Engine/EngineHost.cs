@@ -24,6 +24,9 @@ public sealed class EngineHost : IAsyncDisposable
 
     public string QueueName { get; private init; } = "";
 
+    /// <summary>The folder SQLite sources' files must be in (<c>Diviora:Sources:Database:SqliteFolder</c>).</summary>
+    public string SqliteFolder => Path.Combine(_directory, "sources");
+
     public IServiceProvider Services => _host.Services;
 
     public static async Task<EngineHost> StartAsync(
@@ -42,6 +45,7 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Configuration["Diviora:Queue:RetryDelay"] = "00:00:00.010";
         builder.Configuration["Diviora:Queue:PollInterval"] = "00:00:00.050";
         builder.Configuration["Diviora:Sources:DropzoneQuietSeconds"] = "0";
+        builder.Configuration["Diviora:Sources:Database:SqliteFolder"] = Directory.CreateDirectory(Path.Combine(directory, "sources")).FullName;
         // The tests' source APIs and databases listen on loopback: an operator's allow list, as the AppHost passes it.
         builder.Configuration["Diviora:Sources:AllowPrivateEndpoints"] = "127.0.0.1, ::1";
         builder.Services.AddSingleton(new BlobServiceClient(azurite.ConnectionString));

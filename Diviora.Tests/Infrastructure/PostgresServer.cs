@@ -45,7 +45,7 @@ public sealed class PostgresServer : IAsyncLifetime
         try
         {
             await RunServerProgramAsync("pg_ctl", "start", "-D", _clusterDirectory, "-w", "-t", "30",
-                "-l", log, "-o", $"-h 127.0.0.1 -p {port} -k {_clusterDirectory}");
+                "-l", log, "-o", $"-h 127.0.0.1 -p {port} -k {_clusterDirectory} -c max_connections=300");
         }
         catch (InvalidOperationException e) when (File.Exists(log))
         {

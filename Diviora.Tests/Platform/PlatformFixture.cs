@@ -28,6 +28,9 @@ public class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The folder the AppHost lets SQLite sources open files in: <c>&lt;data folder&gt;/sources</c>.</summary>
+    public string SqliteSources => Path.Combine(_dataDirectory, "sources");
+
     /// <summary>The Api as <c>admin</c>, signed in through the local provider's login page: every test may do anything.</summary>
     public HttpClient Api { get; private set; } = null!;
 

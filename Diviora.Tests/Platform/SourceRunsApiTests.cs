@@ -135,7 +135,8 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
     [Fact]
     public async Task A_database_source_is_tested_and_run_twice_by_the_worker_loading_only_the_changed_rows_the_second_time()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"diviora-erp-{Guid.NewGuid():N}.db");
+        // SQLite sources open only files in the platform's sources folder.
+        var file = Path.Combine(platform.SqliteSources, $"erp-{Guid.NewGuid():N}.db");
         await using (var erp = ErpDatabase.Open("sqlite", $"Data Source={file}"))
         {
             await erp.ExecuteAsync("create table items (sku text primary key, price real not null, changed integer not null)");

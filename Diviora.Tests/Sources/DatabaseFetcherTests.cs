@@ -29,7 +29,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task Sqlite_incremental_runs_fetch_everything_then_only_rows_past_the_cursor_in_cursor_order()
     {
         var path = await ItemsDatabaseAsync(100);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path}"));
         // The trailing ";" and comment must not break the select the query is wrapped in.
         var settings = Settings("select id, name, updated_at from items; -- every item") with { Incremental = new DatabaseIncremental { Column = "UPDATED_AT" } };
 
@@ -53,7 +53,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task Sqlite_integer_cursors_compare_as_numbers_even_on_a_computed_column()
     {
         var path = await ItemsDatabaseAsync(12);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path}"));
         var declared = Settings("select id, name from items where id < 999") with { Incremental = new DatabaseIncremental { Column = "id" } };
         var computed = Settings("select id * 1 as version, name from items where id < 999") with { Incremental = new DatabaseIncremental { Column = "version" } };
 
@@ -69,7 +69,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task Sqlite_values_keep_their_types_and_repeated_names_become_unique()
     {
         var path = await ItemsDatabaseAsync(0);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path}"));
         var query = """
             select 9007199254740993 as big, 0.1 as tenth, 'Zoë "quoted"' || char(10) || 'line' as text, x'00ff10' as bytes, null as missing,
                    1 as a, 2 as a, 3 as "" -- a trailing comment
@@ -92,14 +92,13 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task Sqlite_opens_read_only_so_a_writing_statement_that_passes_the_guard_fails_and_the_rows_remain()
     {
         var path = await ItemsDatabaseAsync(5);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path};Mode=ReadWriteCreate"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path};Mode=ReadWriteCreate"));
         var writing = "with doomed as (select id from items) delete from items where id in (select id from doomed)";
         Assert.Null(ReadOnlyQuery.Check(writing));
 
         var error = await Assert.ThrowsAsync<DatabaseFetchException>(() => fetcher.FetchAsync(Settings(writing), null, Stream.Null, CancellationToken.None));
 
-        Assert.StartsWith("The SQLite query failed: ", error.Message, StringComparison.Ordinal);
-        Assert.Contains("readonly database", error.Message, StringComparison.Ordinal);
+        Assert.Equal("database.query must be one statement that only reads: it asks to change the table items.", error.Message);
         Assert.Equal(6L, await ScalarAsync(path, "select count(*) from items"));
     }
 
@@ -107,7 +106,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task Sqlite_does_not_create_a_missing_file()
     {
         var missing = Path.Combine(_directory, "typo.db");
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={missing}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={missing}"));
 
         var error = await Assert.ThrowsAsync<DatabaseFetchException>(() => fetcher.FetchAsync(Settings("select 1"), null, Stream.Null, CancellationToken.None));
 
@@ -119,7 +118,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task A_missing_incremental_column_names_the_columns_there_are_and_a_bad_name_never_reaches_sql()
     {
         var path = await ItemsDatabaseAsync(3);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path}"));
         var settings = Settings("select id, name from items") with { Incremental = new DatabaseIncremental { Column = "updated_at" } };
 
         var missing = await Assert.ThrowsAsync<DatabaseFetchException>(() => fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None));
@@ -134,7 +133,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     [Fact]
     public async Task Two_hundred_thousand_rows_stream_through_in_pieces_without_the_output_held_in_memory()
     {
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={Path.Combine(_directory, "empty.db")};Mode=ReadWriteCreate"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={Path.Combine(_directory, "empty.db")};Mode=ReadWriteCreate"));
         await ExecuteAsync(Path.Combine(_directory, "empty.db"), "create table t (x integer)");
         var settings = Settings("with recursive n(i) as (select 1 union all select i + 1 from n where i < 200000) select i as id, i * 2 as doubled, i * 0.5 as half from n");
         var output = new CountingStream();
@@ -157,7 +156,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task Max_rows_stops_after_that_many()
     {
         var path = await ItemsDatabaseAsync(50);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path}"));
 
         var (one, rows) = await DatabaseFetch.RunAsync(fetcher, Settings("select id, name from items order by id"), null, maxRows: 1);
         var (none, _) = await DatabaseFetch.RunAsync(fetcher, Settings("select id from items"), null, maxRows: 0);
@@ -171,7 +170,7 @@ public sealed class DatabaseFetcherTests : IDisposable
     public async Task A_missing_secret_is_the_stores_own_error_and_a_password_never_appears_in_a_message()
     {
         var path = await ItemsDatabaseAsync(1);
-        var fetcher = DatabaseFetch.Fetcher(("shop-db", $"Data Source={path};Password={Password}"), ("broken", $"Data Sourcery={path};Password={Password}"));
+        var fetcher = Fetcher(("shop-db", $"Data Source={path};Password={Password}"), ("broken", $"Data Sourcery={path};Password={Password}"));
         var messages = new List<string>();
 
         var missing = await Assert.ThrowsAsync<SecretException>(() => fetcher.FetchAsync(Settings("select 1") with { Connection = "secret:nope" }, null, Stream.Null, CancellationToken.None));
@@ -191,11 +190,14 @@ public sealed class DatabaseFetcherTests : IDisposable
     [Fact]
     public void Sql_server_connects_with_read_only_intent_and_the_fetch_timeouts_keeping_the_rest()
     {
-        var (connectionString, password) = SqlServerProvider.Instance.Prepare(
+        var (builder, password) = SqlServerProvider.Instance.Prepare(
             $"Server=tcp:erp.example.com,1433;Database=erp;User ID=reader;Password={Password};Connect Timeout=5;Encrypt=True",
-            new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(12), CommandTimeout = TimeSpan.FromMinutes(3) });
+            new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(12), CommandTimeout = TimeSpan.FromMinutes(3) }) switch
+            {
+                (SqlConnectionStringBuilder sql, var pw) => (sql, pw),
+                var other => throw new InvalidOperationException($"{other.Builder.GetType()} is not SqlClient's builder"),
+            };
 
-        var builder = new SqlConnectionStringBuilder(connectionString);
         Assert.Equal(ApplicationIntent.ReadOnly, builder.ApplicationIntent);
         Assert.Equal((12, 180), (builder.ConnectTimeout, builder.CommandTimeout));
         Assert.Equal(("tcp:erp.example.com,1433", "erp", "reader"), (builder.DataSource, builder.InitialCatalog, builder.UserID));
@@ -218,7 +220,7 @@ public sealed class DatabaseFetcherTests : IDisposable
         using var shape = table.CreateDataReader();
         var column = IncrementalColumn.Find(shape, "updated_at", SqlServerProvider.Instance);
         using var command = new SqlCommand();
-        column.AddCursor(command, WrappedQuery.CursorParameter, "2026-05-04T10:15:00.1234567");
+        column.AddCursor(command, SqlServerProvider.Instance.CursorParameterName, "2026-05-04T10:15:00.1234567");
 
         var parameter = command.Parameters[0];
         Assert.Equal(("Updated_At", 1), (column.Name, column.Ordinal));
@@ -252,6 +254,10 @@ public sealed class DatabaseFetcherTests : IDisposable
     }
 
     private static DatabaseSettings Settings(string query) => new() { Provider = "sqlite", Connection = "secret:shop-db", Query = query };
+
+    /// <summary>A fetcher whose SQLite sources may open files in this test's folder.</summary>
+    private DatabaseFetcher Fetcher(params (string Name, string Value)[] secrets) =>
+        new(FixedSecrets.Of(secrets.ToDictionary(s => s.Name, s => s.Value)), LoopbackPolicy.Instance, new DatabaseFetchOptions { SqliteFolder = _directory });
 
     private static string Stamp(int minute) => new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(minute).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 

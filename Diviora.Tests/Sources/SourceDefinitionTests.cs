@@ -149,7 +149,15 @@ public sealed class SourceDefinitionTests
     [InlineData("  SELECT id, note FROM orders WHERE note <> ';' AND \"odd;name\" = 1;  ")]
     [InlineData("select [a;b] from t -- ; not a statement")]
     [InlineData("/* nightly */ select 'it''s; fine' from t")]
+    [InlineData("select E'it\\'s; fine', $$a;b$$, $body$;$body$, a$b from t /* outer /* inner; */ still; */;")]
     public void A_single_read_query_passes_the_guard(string query) => Assert.Null(ReadOnlyQuery.Check(query));
+
+    [Theory]
+    [InlineData("select E'\\';' ; commit; insert into t values (1)", 15)]
+    [InlineData("select $$;$$; commit; create table pwned(x int)", 13)]
+    [InlineData("select 1 /* a /* b */ c */; commit", 27)]
+    public void Postgres_strings_and_nested_comments_do_not_hide_a_second_statement(string query, int at) =>
+        Assert.Equal($"holds more than one statement: the ';' at character {at} is followed by more. Give one select.", ReadOnlyQuery.Check(query));
 
     [Theory]
     [InlineData("{\"name\":\"a\",\"kind\":\"rest\",\"dataset\":\"b\",\"rest\":{\"url\":\"https://x\",\"pagination\":{\"tpye\":\"page\"}}}", "'rest.pagination.tpye' is not a field of a source definition")]

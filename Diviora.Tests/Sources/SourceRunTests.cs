@@ -479,7 +479,7 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     {
         await using var engine = await fixture.EngineAsync(kind);
         var connection = kind == "sqlite"
-            ? $"Data Source={Path.Combine(Path.GetTempPath(), $"diviora-erp-{Guid.NewGuid():N}.db")}"
+            ? $"Data Source={Path.Combine(engine.SqliteFolder, $"erp-{Guid.NewGuid():N}.db")}"
             : await fixture.Postgres.CreateDatabaseAsync("erp");
         await using var erp = ErpDatabase.Open(kind, connection);
         await erp.ExecuteAsync("create table orders (order_id integer primary key, customer text not null, amount numeric(12,2) not null, changed_at bigint not null)");

@@ -16,10 +16,14 @@ namespace Diviora.Core.Sources.Database;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The session is read-only where the database can enforce it: SQLite opens the file with <c>Mode=ReadOnly</c>,
-/// PostgreSQL runs the fetch in a <c>READ ONLY</c> transaction, and SQL Server connects with
-/// <c>ApplicationIntent=ReadOnly</c> inside a transaction that is rolled back. <see cref="ReadOnlyQuery"/> only catches
-/// mistakes; this session, and the rights of the connection's user, are what keep a source from writing.
+/// The database is the guard against writes, not the text of the query (<see cref="ReadOnlyQuery"/> only gives early,
+/// friendly errors). Every command runs as exactly one statement the database parses itself
+/// (<see cref="DatabaseProvider.EnsureOneStatement"/>), inside a session that cannot write: PostgreSQL a <c>READ ONLY</c>
+/// transaction, SQL Server a <c>SELECT</c> proven by its parser with <c>ApplicationIntent=ReadOnly</c>, SQLite a file
+/// opened read-only with an authorizer that allows only reading. The transaction is always rolled back. Each statement
+/// is cut off after <see cref="DatabaseFetchOptions.CommandTimeout"/>, cancellation stops it mid-row, and more than
+/// <see cref="DatabaseFetchOptions.MaxRecords"/> rows fail the fetch. Connection strings must carry the source's own
+/// credentials, never ask for Diviora's identity.
 /// </para>
 /// <para>
 /// Keys are the result's column names, a repeated or blank one renamed by the CSV header rule (<c>id</c>, <c>id_2</c>;
@@ -31,7 +35,7 @@ namespace Diviora.Core.Sources.Database;
 /// </para>
 /// <para>
 /// An incremental source (<see cref="DatabaseSettings.Incremental"/>) runs
-/// <c>SELECT * FROM (query) AS diviora_q WHERE diviora_q."column" &gt; @diviora_cursor ORDER BY diviora_q."column"</c>, without
+/// <c>SELECT * FROM (query) AS diviora_q WHERE diviora_q."column" &gt; cursor ORDER BY diviora_q."column"</c>, without
 /// the <c>WHERE</c> when there is no last cursor. The column is looked up in the query's result (ignoring case when the
 /// spelling differs) and quoted; the cursor goes as a parameter of the column's type. Since the rows come in the
 /// column's order, <see cref="DatabaseFetchResult.NewCursor"/> is the last non-null value written. A row whose column is
@@ -55,7 +59,7 @@ public sealed class DatabaseFetcher
 
     /// <param name="secrets">Resolves the <c>secret:name</c> of <see cref="DatabaseSettings.Connection"/>.</param>
     /// <param name="policy">Which database servers sources may reach.</param>
-    /// <param name="options">Command and connect timeouts; <see cref="DatabaseFetchOptions.Default"/> when null.</param>
+    /// <param name="options">Timeouts, the record limit and the SQLite folder; <see cref="DatabaseFetchOptions.Default"/> when null.</param>
     public DatabaseFetcher(ISecretStore secrets, SourceNetworkPolicy policy, DatabaseFetchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(secrets);
@@ -65,6 +69,7 @@ public sealed class DatabaseFetcher
         _options = options ?? DatabaseFetchOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.CommandTimeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.ConnectTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.MaxRecords, 0, nameof(options));
     }
 
     /// <summary>
@@ -72,13 +77,16 @@ public sealed class DatabaseFetcher
     /// <paramref name="lastCursor"/>, the <see cref="DatabaseFetchResult.NewCursor"/> of the last successful run, selects
     /// the rows past it when the source is incremental; it is ignored otherwise.
     /// </summary>
-    /// <remarks><paramref name="maxRows"/> stops after that many rows, for a connection test that shows one; null reads all.</remarks>
+    /// <remarks><paramref name="maxRows"/> stops after that many rows, for a connection test that shows one; null reads all, up to <see cref="DatabaseFetchOptions.MaxRecords"/>.</remarks>
     /// <exception cref="ArgumentException">The settings do not validate, or the incremental column is not a plain name.</exception>
     /// <exception cref="SecretException">The connection refers to a secret that does not exist.</exception>
     /// <exception cref="DatabaseFetchException">
-    /// The connection string is not the provider's, the database cannot be reached, the query failed, the incremental
-    /// column is missing, or the last cursor is not a value of it; the message says which and why.
+    /// The connection string is not the provider's or asks for Diviora's own identity, the SQLite file is outside the
+    /// sources folder, the database cannot be reached, the query is more than one statement, writes or failed, it returned
+    /// more than <see cref="DatabaseFetchOptions.MaxRecords"/> rows, the incremental column is missing, or the last cursor
+    /// is not a value of it; the message says which and why.
     /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the statement is stopped.</exception>
     public async Task<DatabaseFetchResult> FetchAsync(DatabaseSettings settings, string? lastCursor, Stream output, CancellationToken cancellationToken, long? maxRows = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -104,20 +112,19 @@ public sealed class DatabaseFetcher
         var statement = settings.Query![..end];
         var resolved = await _secrets.ResolveAsync(settings.Connection!, cancellationToken).ConfigureAwait(false);
         var connectionString = resolved.Value;
-        string prepared;
-        string? password;
+        PreparedConnection prepared;
         try
         {
-            (prepared, password) = provider.Prepare(connectionString, _options);
+            prepared = provider.Prepare(connectionString, _options);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
         {
             throw new DatabaseFetchException($"The connection string in {settings.Connection} is not a valid {provider.Name} connection string: {Hide(Describe(e), connectionString)}");
         }
 
-        string[] hidden = [connectionString, prepared, password ?? string.Empty];
-        var pinned = await CheckServersAsync(provider, prepared, resolved, hidden, cancellationToken).ConfigureAwait(false);
-        var connection = provider.CreateConnection(pinned);
+        string[] hidden = [connectionString, prepared.ConnectionString, prepared.Password ?? string.Empty];
+        await CheckServersAsync(provider, prepared, resolved, hidden, cancellationToken).ConfigureAwait(false);
+        var connection = provider.CreateConnection(prepared);
         await using (connection.ConfigureAwait(false))
         {
             try
@@ -129,61 +136,26 @@ public sealed class DatabaseFetcher
                 throw new DatabaseFetchException($"Cannot connect to the {provider.Name} database: {Hide(Describe(e), hidden)}{TimeoutHint(e, "connect", _options.ConnectTimeout)}");
             }
 
-            long records = 0;
+            provider.Confine(connection);
+            var query = new Query(connection, provider, maxRows ?? _options.MaxRecords, maxRows is null);
             DbTransaction? transaction = null;
             try
             {
-                transaction = await provider.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-                var incremental = column is null ? null : await FindColumnAsync(connection, transaction, provider, statement, column, cancellationToken).ConfigureAwait(false);
-                var command = connection.CreateCommand();
-                await using (command.ConfigureAwait(false))
-                {
-                    command.Transaction = transaction;
-                    command.CommandTimeout = DatabaseProvider.Seconds(_options.CommandTimeout);
-                    command.CommandText = incremental is null ? statement : WrappedQuery.Incremental(provider, statement, incremental.Name, lastCursor is not null);
-                    if (incremental is not null && lastCursor is not null)
-                    {
-                        incremental.AddCursor(command, WrappedQuery.CursorParameter, lastCursor);
-                    }
-
-                    FieldValue? cursor = null;
-                    var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        var rows = new JsonRowWriter(reader, provider);
-                        var buffer = new ArrayBufferWriter<byte>(FlushBytes + (FlushBytes / 4));
-                        using var writer = new Utf8JsonWriter(buffer, LineOptions);
-                        var cursorOrdinal = incremental?.Ordinal ?? -1;
-                        while ((maxRows is not { } max || records < max) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            rows.Write(reader, records + 1, writer, cursorOrdinal, ref cursor);
-                            writer.Flush();
-                            writer.Reset();
-                            buffer.Write("\n"u8);
-                            records++;
-                            if (buffer.WrittenCount >= FlushBytes)
-                            {
-                                await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                                buffer.ResetWrittenCount();
-                            }
-                        }
-
-                        await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                        if (records == maxRows)
-                        {
-                            // Closing a reader reads the rest of the result; a connection test wants one row, not the table.
-                            command.Cancel();
-                        }
-                    }
-
-                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    return new DatabaseFetchResult(records, column is null ? null : cursor?.ToText() ?? lastCursor);
-                }
+                transaction = await provider.BeginAsync(connection, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                var incremental = column is null ? null : await FindColumnAsync(query, transaction, statement, column, cancellationToken).ConfigureAwait(false);
+                var text = incremental is null ? statement : WrappedQuery.Incremental(provider, statement, incremental.Name, lastCursor is not null);
+                return await WriteRowsAsync(query, transaction, text, incremental, lastCursor, output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is DbException or InvalidOperationException)
+            {
+                // A statement stopped on cancellation fails in the driver's own words: the caller asked for it.
+                throw new OperationCanceledException("The database fetch was cancelled.", e, cancellationToken);
             }
             catch (Exception e) when (IsDriverFailure(e, cancellationToken))
             {
-                var after = records > 0 ? $" after {records} rows" : string.Empty;
-                throw new DatabaseFetchException($"The {provider.Name} query failed{after}: {Hide(Describe(e), hidden)}{TimeoutHint(e, "command", _options.CommandTimeout)}");
+                var after = query.Records > 0 ? $" after {query.Records} rows" : string.Empty;
+                var timedOut = query.TimedOut ? $" (the command timeout is {DatabaseProvider.Seconds(_options.CommandTimeout)} s)" : TimeoutHint(e, "command", _options.CommandTimeout);
+                throw new DatabaseFetchException($"The {provider.Name} query failed{after}: {Hide(Describe(e), hidden)}{timedOut}");
             }
             finally
             {
@@ -197,17 +169,17 @@ public sealed class DatabaseFetcher
 
     /// <summary>
     /// Refuses a connection whose servers the network policy does not allow, or that would carry a secret to a server it
-    /// is not bound to, before anything is sent; the connection string to open, pinned to the addresses checked.
+    /// is not bound to, before anything is sent; then pins the connection to the addresses checked.
     /// </summary>
-    private async Task<string> CheckServersAsync(DatabaseProvider provider, string prepared, ResolvedText connection, string[] hidden, CancellationToken cancellationToken)
+    private async Task CheckServersAsync(DatabaseProvider provider, PreparedConnection prepared, ResolvedText connection, string[] hidden, CancellationToken cancellationToken)
     {
         var checkedServers = new List<(string, int, System.Net.IPAddress[])>();
-        foreach (var (host, port) in provider.Servers(prepared))
+        foreach (var (host, port) in provider.Servers(prepared.Builder))
         {
             connection.EnsureAllowed(host, port, "database.connection");
             if (host == DatabaseProvider.LocalFile)
             {
-                return prepared;
+                return;
             }
 
             try
@@ -220,22 +192,101 @@ public sealed class DatabaseFetcher
             }
         }
 
-        return provider.Pin(prepared, checkedServers);
+        provider.Pin(prepared.Builder, checkedServers);
+    }
+
+    /// <summary>Runs <paramref name="text"/> and writes its rows, one JSON object a line.</summary>
+    private async Task<DatabaseFetchResult> WriteRowsAsync(
+        Query query, DbTransaction? transaction, string text, IncrementalColumn? incremental, string? lastCursor, Stream output, CancellationToken cancellationToken)
+    {
+        var command = CreateCommand(query, transaction, text, incremental, lastCursor);
+        await using (command.ConfigureAwait(false))
+        {
+            FieldValue? cursor = null;
+            using (var stop = query.Provider.StopOnCancel(query.Connection, command, _options.CommandTimeout, cancellationToken))
+            {
+                query.Stop = stop;
+                var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var rows = new JsonRowWriter(reader, query.Provider);
+                    var buffer = new ArrayBufferWriter<byte>(FlushBytes + (FlushBytes / 4));
+                    using var writer = new Utf8JsonWriter(buffer, LineOptions);
+                    var cursorOrdinal = incremental?.Ordinal ?? -1;
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (query.Records == query.Limit)
+                        {
+                            // Closing a reader reads the rest of the result: stop the statement first.
+                            command.Cancel();
+                            if (query.LimitIsError)
+                            {
+                                throw new DatabaseFetchException(
+                                    $"The {query.Provider.Name} query returned more than {query.Limit:N0} rows, the most one run may fetch " +
+                                    $"({Rest.RestFetchOptions.MaxRecordsKey}). Make the source incremental, or narrow the query.");
+                            }
+
+                            // A connection test wants its few rows, not the table.
+                            break;
+                        }
+
+                        rows.Write(reader, query.Records + 1, writer, cursorOrdinal, ref cursor);
+                        writer.Flush();
+                        writer.Reset();
+                        buffer.Write("\n"u8);
+                        query.Records++;
+                        if (buffer.WrittenCount >= FlushBytes)
+                        {
+                            await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                            buffer.ResetWrittenCount();
+                        }
+                    }
+
+                    await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return new DatabaseFetchResult(query.Records, incremental is null ? null : cursor?.ToText() ?? lastCursor);
+        }
+    }
+
+    /// <summary>A command for one statement of the fetch, with the cursor as its parameter when there is one, checked to be one statement.</summary>
+    private DbCommand CreateCommand(Query query, DbTransaction? transaction, string text, IncrementalColumn? incremental, string? lastCursor)
+    {
+        var command = query.Connection.CreateCommand();
+        try
+        {
+            command.Transaction = transaction;
+            command.CommandTimeout = query.Provider.CommandTimeoutSeconds(_options.CommandTimeout);
+            command.CommandText = text;
+            if (incremental is not null && lastCursor is not null)
+            {
+                incremental.AddCursor(command, query.Provider.CursorParameterName, lastCursor);
+            }
+
+            query.Provider.EnsureOneStatement(command);
+            return command;
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs the query for its columns alone and finds the incremental column among them.</summary>
-    private async Task<IncrementalColumn> FindColumnAsync(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider, string statement, string column, CancellationToken cancellationToken)
+    private async Task<IncrementalColumn> FindColumnAsync(Query query, DbTransaction? transaction, string statement, string column, CancellationToken cancellationToken)
     {
-        var shape = connection.CreateCommand();
+        var shape = CreateCommand(query, transaction, WrappedQuery.Shape(statement), incremental: null, lastCursor: null);
         await using (shape.ConfigureAwait(false))
         {
-            shape.Transaction = transaction;
-            shape.CommandTimeout = DatabaseProvider.Seconds(_options.CommandTimeout);
-            shape.CommandText = WrappedQuery.Shape(statement);
+            using var stop = query.Provider.StopOnCancel(query.Connection, shape, _options.CommandTimeout, cancellationToken);
+            query.Stop = stop;
             var result = await shape.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (result.ConfigureAwait(false))
             {
-                return IncrementalColumn.Find(result, column, provider);
+                return IncrementalColumn.Find(result, column, query.Provider);
             }
         }
     }
@@ -292,4 +343,25 @@ public sealed class DatabaseFetcher
     /// <summary><paramref name="text"/> with each of <paramref name="secrets"/> (the connection string, its password) replaced by <c>***</c>.</summary>
     private static string Hide(string text, params string[] secrets) =>
         SecretText.Hide(text, secrets.Where(s => s.Length > 0).OrderByDescending(s => s.Length));
+
+    /// <summary>One fetch's connection and what it has counted so far.</summary>
+    private sealed class Query(DbConnection connection, DatabaseProvider provider, long limit, bool limitIsError)
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public DatabaseProvider Provider { get; } = provider;
+
+        /// <summary>The most rows to write.</summary>
+        public long Limit { get; } = limit;
+
+        /// <summary>True when more rows than <see cref="Limit"/> fail the fetch (the record limit), false when they are only left unread (a preview).</summary>
+        public bool LimitIsError { get; } = limitIsError;
+
+        public long Records { get; set; }
+
+        /// <summary>What stops the statement that runs now.</summary>
+        public QueryStop? Stop { get; set; }
+
+        public bool TimedOut => Stop?.TimedOut == true;
+    }
 }

@@ -12,25 +12,38 @@ namespace Diviora.Core.Warehouse.Postgres;
 public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
 {
     private const int WriteBufferSize = 256 * 1024;
+    private const int LoadPoolSize = 10;
+    private const int LoadIdleSeconds = 30;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _loads;
     private readonly PostgresDialect _dialect = new();
 
     // Built once: the Api creates a catalog context per request.
     private DbContextOptions<PostgresCatalogDbContext>? _catalogOptions;
 
     /// <summary>A warehouse on the database <paramref name="connectionString"/> names (created on first migration).</summary>
-    public PostgresWarehouse(string connectionString)
+    /// <param name="connectionString">The warehouse's connection string; its own command timeout is replaced.</param>
+    /// <param name="timeouts">Command timeouts for queries and loads; <see cref="WarehouseTimeouts.Default"/> when null.</param>
+    public PostgresWarehouse(string connectionString, WarehouseTimeouts? timeouts = null)
     {
+        timeouts ??= WarehouseTimeouts.Default;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        // Long loads must not be cut off by the 30 s default; cancellation still stops them.
-        builder.CommandTimeout = 0;
         // COPY streams in large writes: fewer round trips between the loader and the server process.
         if (builder.WriteBufferSize < WriteBufferSize)
         {
             builder.WriteBufferSize = WriteBufferSize;
         }
+
+        // Npgsql applies the timeout to each wait for the server, COPY's included; cancellation still stops sooner.
+        builder.CommandTimeout = WarehouseTimeouts.Seconds(timeouts.QueryTimeout);
         _dataSource = NpgsqlDataSource.Create(builder);
+        // Loads are few at a time: their pool stays small and lets idle connections go soon, so two pools do not hold
+        // twice the server's connections.
+        builder.CommandTimeout = WarehouseTimeouts.Seconds(timeouts.LoadTimeout);
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, LoadPoolSize);
+        builder.ConnectionIdleLifetime = Math.Min(builder.ConnectionIdleLifetime, LoadIdleSeconds);
+        _loads = NpgsqlDataSource.Create(builder);
     }
 
     /// <inheritdoc />
@@ -38,6 +51,9 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
 
     /// <inheritdoc />
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DbConnection> OpenForLoadAsync(CancellationToken cancellationToken) => await _loads.OpenConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<IStagingWriter> OpenStagingAsync(
@@ -77,7 +93,8 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var catalog = CreateCatalog();
+        // A migration may rewrite a large catalog table: it gets a load's time.
+        await using var catalog = new PostgresCatalogDbContext(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseNpgsql(_loads).Options);
         try
         {
             // Creates the database when it does not exist; EF Core holds a migration lock while it applies.
@@ -91,5 +108,9 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _loads.DisposeAsync();
+    }
 }

@@ -40,7 +40,8 @@ internal sealed class SqlServerStagingWriter : IStagingWriter
         var bulkCopy = new SqlBulkCopy(connection, SqlBulkCopyOptions.TableLock, externalTransaction: null)
         {
             DestinationTableName = dialect.StagingTable(staging),
-            BulkCopyTimeout = 0,
+            // The load connection's own command timeout (Diviora:Warehouse:LoadTimeout), not none.
+            BulkCopyTimeout = connection.CommandTimeout,
         };
         for (var i = 0; i < columns.Count; i++)
         {

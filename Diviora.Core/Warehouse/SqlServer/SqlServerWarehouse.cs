@@ -20,26 +20,35 @@ public sealed class SqlServerWarehouse : IWarehouse
     private const int DatabaseExists = 1801;
 
     private readonly string _connectionString;
+    private readonly string _loads;
     private readonly SqlServerDialect _dialect = new();
 
     // Built once: the Api creates a catalog context per request.
     private DbContextOptions<SqlServerCatalogDbContext>? _catalogOptions;
 
     /// <summary>A warehouse on the database <paramref name="connectionString"/> names (created on first migration where allowed).</summary>
+    /// <param name="connectionString">The warehouse's connection string; its own command timeout is replaced.</param>
+    /// <param name="timeouts">Command timeouts for queries and loads; <see cref="WarehouseTimeouts.Default"/> when null.</param>
     /// <exception cref="ArgumentException">The string is not a SQL Server connection string.</exception>
-    public SqlServerWarehouse(string connectionString)
+    public SqlServerWarehouse(string connectionString, WarehouseTimeouts? timeouts = null)
     {
-        // Long loads must not be cut off by the 30 s default; cancellation still stops them.
-        _connectionString = new SqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+        timeouts ??= WarehouseTimeouts.Default;
+        _connectionString = new SqlConnectionStringBuilder(connectionString) { CommandTimeout = WarehouseTimeouts.Seconds(timeouts.QueryTimeout) }.ConnectionString;
+        _loads = new SqlConnectionStringBuilder(connectionString) { CommandTimeout = WarehouseTimeouts.Seconds(timeouts.LoadTimeout) }.ConnectionString;
     }
 
     /// <inheritdoc />
     public IWarehouseDialect Dialect => _dialect;
 
     /// <inheritdoc />
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DbConnection> OpenForLoadAsync(CancellationToken cancellationToken) => OpenAsync(_loads, cancellationToken);
+
+    private static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqlConnection(_connectionString);
+        var connection = new SqlConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -78,7 +87,8 @@ public sealed class SqlServerWarehouse : IWarehouse
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var catalog = CreateCatalog();
+        // A migration may rewrite a large catalog table: it gets a load's time.
+        await using var catalog = new SqlServerCatalogDbContext(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseSqlServer(_loads).Options);
         try
         {
             // Creates the database when it does not exist; EF Core holds an application lock while it applies.
