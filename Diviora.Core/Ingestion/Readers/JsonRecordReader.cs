@@ -924,7 +924,8 @@ public sealed class JsonRecordReader : IRecordReader
         $"{Where()} holds text that is not UTF-8 (or an escaped lone surrogate). Save the file as UTF-8 and upload it again.",
         inner);
 
-    private static string Describe(JsonTokenType token) => token switch
+    /// <summary>What a value token is, for messages: <c>an object</c>, <c>a number</c>.</summary>
+    internal static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",

@@ -126,7 +126,7 @@ internal sealed class PageReader
             {
                 if (token != JsonTokenType.StartObject)
                 {
-                    throw new RestFetchException($"{_where}: the record at index {index} of {_recordsText} is {Describe(token)}, not an object. Every record must be a JSON object.");
+                    throw new RestFetchException($"{_where}: the record at index {index} of {_recordsText} is {Ingestion.Readers.JsonRecordReader.Describe(token)}, not an object. Every record must be a JSON object.");
                 }
 
                 if (!TryRecord(ref reader, record))
@@ -156,7 +156,7 @@ internal sealed class PageReader
 
                         continue;
                     default:
-                        throw new RestFetchException($"{_where} has {Describe(token)} at recordsPath {_recordsText}, where an array of records{(_records.EachElement ? string.Empty : " or one record object")} was expected.");
+                        throw new RestFetchException($"{_where} has {Ingestion.Readers.JsonRecordReader.Describe(token)} at recordsPath {_recordsText}, where an array of records{(_records.EachElement ? string.Empty : " or one record object")} was expected.");
                 }
             }
 
@@ -259,16 +259,6 @@ internal sealed class PageReader
         var next = _next is not null && parent.Next >= 0 && parent.Next < _next.Members.Count && string.Equals(_next.Members[parent.Next], name, StringComparison.Ordinal) ? parent.Next + 1 : -1;
         return (records, next, false, 0);
     }
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        _ => "null",
-    };
 
     /// <summary>An open object or array: how many members of each path lead to it (-1 when off the path), and for an array the index of its last element.</summary>
     private record struct Frame(bool IsArray, int Records, int Next, bool RecordsArray, int Index = -1);
