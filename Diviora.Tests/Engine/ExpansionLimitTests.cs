@@ -112,7 +112,7 @@ public sealed class ExpansionLimitTests : IDisposable
     /// A CSV whose rows are one repeated 1,000-character value, as gzip members of 16 MiB each, concatenated (gzip allows
     /// that): made in milliseconds, about 1,000 times smaller than what it expands to.
     /// </summary>
-    private static byte[] Bomb(int expandedMiB)
+    internal static byte[] Bomb(int expandedMiB)
     {
         var row = new string('x', 999) + "\n";
         var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(row, (int)(16 * MiB / row.Length))));
