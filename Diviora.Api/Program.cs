@@ -24,6 +24,8 @@ if (app.Environment.IsDevelopment())
 }
 
 app.UseAuthentication();
+// After authentication, so each signed-in caller has limits of their own; before authorization, so refused calls count too.
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();

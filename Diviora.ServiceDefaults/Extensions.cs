@@ -90,9 +90,10 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Probes carry no token: these two answer anyone, and say only whether the service is ready or alive.
-        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        // Probes carry no token: these two answer anyone, and say only whether the service is ready or alive. They are
+        // never rate-limited, so a busy caller cannot make a healthy service look down.
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous().DisableRateLimiting();
         return app;
     }
 }

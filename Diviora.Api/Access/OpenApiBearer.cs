@@ -6,7 +6,7 @@ namespace Diviora.Api.Access;
 
 /// <summary>
 /// Declares the bearer scheme in the OpenAPI document (so Scalar offers to authorize with a token) and, on each
-/// operation, the role it needs with its 401 and 403 answers.
+/// operation, the role it needs with its 401, 403 and 429 answers.
 /// </summary>
 internal static class OpenApiBearer
 {
@@ -48,6 +48,7 @@ internal static class OpenApiBearer
             operation.Responses ??= [];
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No token, or one that is expired, changed or for another audience." });
             operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The token's role is below {role}." });
+            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "The caller's rate limit is used up; try again after Retry-After seconds." });
             return Task.CompletedTask;
         });
         return options;

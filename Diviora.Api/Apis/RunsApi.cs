@@ -23,6 +23,9 @@ public static class RunsApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id:guid}/rejects.csv", DownloadRejectsAsync).WithName("DownloadRejects")
             .WithSummary("Download a run's rejected rows as CSV")
+            .WithDescription("Columns rowNumber, column, value and reason. A column, value or reason that spreadsheets would run as a " +
+                "formula gets a leading ' (before =, +, -, @, tab, CR; a value that is just a negative number such as -5 stays as it is), " +
+                "as in the CSV export, unless raw=true. The rejects endpoint gives the values exactly as they came.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id:guid}/replay", ReplayRunAsync).WithName("ReplayRun")
             .WithSummary("Load an ended run's stored payload again, as a new run")
@@ -66,8 +69,8 @@ public static class RunsApi
             : new RejectsPage(run.RowsRejected, await rejects.ReadPageAsync(run.RejectsBlob, offset, limit, cancellationToken), $"/api/runs/{id}/rejects.csv"));
     }
 
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadRejectsAsync(
-        Guid id, CatalogDbContext catalog, IRejectsStore rejects, CancellationToken cancellationToken)
+    internal static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> DownloadRejectsAsync(
+        Guid id, HttpContext context, CatalogDbContext catalog, IRejectsStore rejects, CancellationToken cancellationToken, bool raw = false)
     {
         var run = await catalog.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (run?.RejectsBlob is null)
@@ -75,7 +78,10 @@ public static class RunsApi
             return run is null ? RunNotFound(id) : TypedResults.Problem($"Run '{id}' rejected no rows.", statusCode: StatusCodes.Status404NotFound, title: "No rejects");
         }
 
-        return TypedResults.File(await rejects.OpenReadAsync(run.RejectsBlob, cancellationToken), "text/csv", $"rejects-{id:N}.csv");
+        // The file is stored as the values came; what a person downloads is written again with formulas neutralised.
+        var stored = await rejects.OpenReadAsync(run.RejectsBlob, cancellationToken);
+        context.Response.RegisterForDisposeAsync(stored);
+        return TypedResults.Stream(body => RejectsCsv.WriteForPeopleAsync(stored, body, raw, cancellationToken), "text/csv; charset=utf-8", $"rejects-{id:N}.csv");
     }
 
     internal static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReplayRunAsync(

@@ -47,7 +47,8 @@ public static class SourcesApi
                 $"{SourcePayloads.MaxPreviewRecords} records: the first page of a REST source, the first rows of a database query (from the " +
                 "start, not from the cursor), or the files waiting under a drop zone's prefix; or ok false with the error, which names the " +
                 "status or the driver's message but never a secret. A definition that does not validate answers 400.")
-            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(AppRoles.Editor);
+            .Accepts<SourceDefinition>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(AppRoles.Editor)
+            .RequireRateLimiting(RateLimitExtensions.SourceTests);
         api.MapDelete("/{name}", DeleteSourceAsync).WithName("DeleteSource").WithSummary("Delete a source")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(AppRoles.Admin);
         return app;

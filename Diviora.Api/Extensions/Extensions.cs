@@ -13,6 +13,7 @@ internal static class Extensions
         builder.TryAddAzureServiceBusClient("messaging");
         builder.AddDivioraCore();
         builder.AddDivioraAccess();
+        builder.AddDivioraRateLimits();
 
         builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section);
         builder.Services.AddProblemDetails();

@@ -93,6 +93,6 @@ internal static partial class GraphQlNames
 
     private static string WithFirst(string name, Func<char, char> change) => change(name[0]) + name[1..];
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex PlainColumn();
 }

@@ -16,6 +16,7 @@ public static partial class DatasetName
     public static string TableNameFor(string name) =>
         IsValid(name) ? "ds_" + name.ToLowerInvariant() : throw new ArgumentException($"'{name}' is not a valid dataset name: {Rule}.", nameof(name));
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,62}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final line feed, which would let "sales\n" through.
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -20,4 +20,20 @@ public sealed class IngestionLimits
 
     /// <summary>The most a gzip payload or an .xlsx workbook may expand to.</summary>
     public long MaxExpandedBytes { get; set; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The most a gzip payload may expand per compressed byte, checked while it is read once
+    /// <see cref="ExpansionRatioFloorBytes"/> have come out. Real CSV and JSON shrink 3 to 20 times, a compression bomb
+    /// a thousand times.
+    /// </summary>
+    public long MaxExpansionRatio { get; set; } = 100;
+
+    /// <summary>How much a gzip payload may expand before its ratio is checked, so small repetitive files always load.</summary>
+    public long ExpansionRatioFloorBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// The most a whole .xlsx workbook sent for format detection may expand to before the Api reads it; past it the
+    /// preview names the format only, as for a part of a workbook, and the run reads the file under the limits above.
+    /// </summary>
+    public long MaxDetectionExpandedBytes { get; set; } = 64L * 1024 * 1024;
 }

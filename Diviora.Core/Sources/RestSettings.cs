@@ -42,6 +42,23 @@ public sealed record RestSettings
         || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
         || name.Contains("password", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Query parameter names that carry credentials, compared ignoring case and anything but letters and digits
+    /// (<c>api_key</c>, <c>apiKey</c> and <c>API-KEY</c> are one name). Exact names only: <c>pageToken</c> and
+    /// <c>sortKey</c> page and order, they do not authenticate.
+    /// </summary>
+    public static readonly IReadOnlySet<string> CredentialParameters = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "apikey", "xapikey", "key", "appkey", "accesskey", "secretkey", "privatekey", "subscriptionkey",
+        "token", "accesstoken", "authtoken", "refreshtoken", "idtoken", "bearer",
+        "password", "passwd", "pwd", "pass", "secret", "clientsecret", "apisecret", "appsecret",
+        "sig", "signature", "auth", "authorization", "credential", "credentials", "sessionid",
+    };
+
+    /// <summary>True when a query parameter named <paramref name="name"/> carries credentials (see <see cref="CredentialParameters"/>).</summary>
+    public static bool IsCredentialParameter(string name) =>
+        CredentialParameters.Contains(new string([.. name.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant)]));
+
     /// <summary>Checks the block; a message naming the first bad field (<c>rest.url</c>), or null.</summary>
     public string? Validate()
     {
@@ -52,12 +69,21 @@ public sealed record RestSettings
 
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            return $"rest.url '{Url}' is not an absolute http or https URL.";
+            // Only up to the query: a URL that does not parse may still carry a key in it.
+            return $"rest.url '{Url.Split('?', '#')[0]}' is not an absolute http or https URL.";
         }
 
         if (url.UserInfo.Length > 0)
         {
             return "rest.url must not hold a user name or password: send credentials in a header whose value is a secret reference.";
+        }
+
+        if (CredentialInQuery(url) is { } parameter)
+        {
+            // The name only, never the value.
+            return $"rest.url: the query parameter '{parameter}' carries a credential, which would be stored and shown with the source. " +
+                $"Remove it from the URL and send it in a header whose value is a secret reference, such as rest.headers['X-Api-Key'] = 'secret:NAME' " +
+                $"(store the value with PUT /api/secrets/NAME).";
         }
 
         foreach (var (name, value) in Headers ?? new Dictionary<string, string>())
@@ -88,6 +114,21 @@ public sealed record RestSettings
             if (string.IsNullOrWhiteSpace(incremental.Param))
             {
                 return "rest.incremental.param is required: the query parameter that sends the last run's highest cursorField value.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The name of the first query parameter of <paramref name="url"/> that carries a credential, or null.</summary>
+    private static string? CredentialInQuery(Uri url)
+    {
+        foreach (var pair in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = Uri.UnescapeDataString(pair.Split('=', 2)[0].Replace('+', ' '));
+            if (IsCredentialParameter(name))
+            {
+                return name.Length <= 100 ? name : name[..100] + "...";
             }
         }
 

@@ -228,6 +228,7 @@ public sealed class ApiAccessTests(InProcessApi api) : IClassFixture<InProcessAp
         var upload = document.GetProperty("paths").GetProperty("/api/datasets/{dataset}/uploads").GetProperty("post");
         Assert.Equal("Editor", upload.GetProperty("x-diviora-role").GetString());
         Assert.True(upload.GetProperty("responses").TryGetProperty("403", out _));
+        Assert.True(upload.GetProperty("responses").TryGetProperty("429", out _));
         var delete = document.GetProperty("paths").GetProperty("/api/secrets/{name}").GetProperty("delete");
         Assert.Equal("Admin", delete.GetProperty("x-diviora-role").GetString());
     }

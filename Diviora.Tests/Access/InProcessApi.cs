@@ -11,11 +11,20 @@ namespace Diviora.Tests.Access;
 /// configured for Entra External ID: its issuer and the Api's client id as audience. The only stand-in is the
 /// discovery document: the issuer's signing key is handed to the JWT handler as Entra's metadata would hand it.
 /// </summary>
-public sealed class InProcessApi : IAsyncLifetime
+public class InProcessApi : IAsyncLifetime
 {
     private readonly AzuriteServer _azurite = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "diviora-access-" + Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<UploadAccepted>? _factory;
+
+    public InProcessApi()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>The Api with extra configuration, such as small rate limits.</summary>
+    protected InProcessApi(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     internal TestIssuer Issuer { get; } = new();
 
@@ -39,6 +48,11 @@ public sealed class InProcessApi : IAsyncLifetime
             // Sources here may reach 127.0.0.1 (where the tests' source APIs listen) and no other private address.
             web.UseSetting("Diviora:Sources:AllowPrivateEndpoints", "127.0.0.1");
             web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            foreach (var (key, value) in _settings)
+            {
+                web.UseSetting(key, value);
+            }
+
             web.ConfigureTestServices(Issuer.TrustIn);
         });
         using var warmUp = _factory.CreateClient();
@@ -57,7 +71,7 @@ public sealed class InProcessApi : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null)
         {

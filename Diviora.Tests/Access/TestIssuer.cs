@@ -62,8 +62,10 @@ internal sealed class TestIssuer : IDisposable
     }
 
     /// <summary>A person's token with <paramref name="roles"/>; the other arguments make it bad in one way each.</summary>
+    /// <param name="oid">The person's object id, from which their <c>sub</c> follows, so tests can be several people.</param>
     public string Token(
-        string[] roles, string name = "Dana Data", string? audience = null, string? issuer = null, DateTime? expires = null, bool strangerKey = false)
+        string[] roles, string name = "Dana Data", string? audience = null, string? issuer = null, DateTime? expires = null, bool strangerKey = false,
+        string oid = "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d")
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddMinutes(60);
@@ -79,8 +81,8 @@ internal sealed class TestIssuer : IDisposable
             {
                 ["ver"] = "2.0",
                 ["tid"] = TenantId,
-                ["oid"] = "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
-                ["sub"] = "u2JmS0bKzq3kD1n7oWl4aF9xYcVpRtE8hGiN6sMbA5Q",
+                ["oid"] = oid,
+                ["sub"] = "sub-" + oid,
                 ["azp"] = WebClientId,
                 ["scp"] = "access_as_user",
                 ["name"] = name,

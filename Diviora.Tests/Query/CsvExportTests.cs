@@ -28,6 +28,22 @@ public sealed class CsvExportTests
             csv);
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://127.0.0.1/x\",\"y\")", "\"'=HYPERLINK(\"\"http://127.0.0.1/x\"\",\"\"y\"\")\"")]
+    [InlineData("+1", "\"'+1\"")]
+    [InlineData("-2+3", "\"'-2+3\"")]
+    [InlineData("@SUM(A1)", "\"'@SUM(A1)\"")]
+    [InlineData("\rreturned", "\"'\rreturned\"")]
+    [InlineData("-5", "\"'-5\"")]
+    [InlineData("plain text", "plain text")]
+    public async Task A_text_cell_that_starts_a_formula_gets_an_apostrophe_and_plain_text_does_not(string text, string cell)
+    {
+        // In a text column even -5 is text, so it is neutralised; a number column writes -5 as it is (above).
+        var csv = await ExportAsync(raw: false, ["a", 1m, text]);
+
+        Assert.Equal($"\"'=HYPERLINK(\"\"x\"\")\",amount,note\r\na,1,{cell}\r\n", csv);
+    }
+
     [Fact]
     public async Task Raw_gives_the_values_as_loaded()
     {

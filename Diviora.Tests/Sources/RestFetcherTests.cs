@@ -145,12 +145,12 @@ public sealed class RestFetcherTests
         }));
         var time = new RecordedTime();
 
-        var error = await Assert.ThrowsAsync<RestFetchException>(() => FetchAsync(server, time, Plain(server, "/gone?api_key=literal-key-99&page=1")));
+        var error = await Assert.ThrowsAsync<RestFetchException>(() => FetchAsync(server, time, Plain(server, "/gone?account=literal-key-99&page=1")));
 
         Assert.Single(server.Requests);
         Assert.Empty(time.Waits);
         Assert.Equal(404, error.StatusCode);
-        Assert.Contains("Page 1 (" + server.Url("/gone") + "?api_key=***&page=***)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Page 1 (" + server.Url("/gone") + "?account=***&page=***)", error.Message, StringComparison.Ordinal);
         Assert.Contains("HTTP 404 Not Found: no such list: xxx", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("literal-key-99", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(new string('x', 500), error.Message, StringComparison.Ordinal);

@@ -17,11 +17,13 @@ public static class Extensions
         builder.Services.AddFluentUIComponents();
         builder.Services.AddScoped<Components.Live.BrowserClock>();
 
-        // "api" is resolved by service discovery from what the AppHost hands over; no URL is written here. Reads retry
-        // briefly and give up within 10 s, so a page says the Api is down instead of spinning.
-        // The service defaults give every client the standard resilience handler; these two need their own settings.
+        // "api" is resolved by service discovery from what the AppHost hands over; no URL is written here, and outside
+        // Development only over https. Reads retry briefly and give up within 10 s, so a page says the Api is down
+        // instead of spinning. The service defaults give every client the standard resilience handler; these two need
+        // their own settings.
+        var api = ApiAddress.For(builder.Environment, builder.Configuration);
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked for evaluation; it is the documented way to replace the defaults.
-        builder.Services.AddHttpClient<DivioraApiClient>(client => client.BaseAddress = new Uri("https+http://api"))
+        builder.Services.AddHttpClient<DivioraApiClient>(client => client.BaseAddress = api)
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(options =>
             {
@@ -35,7 +37,7 @@ public static class Extensions
         // A 4 GB upload or a full export streams for minutes and cannot be replayed: no timeout, no retry.
         builder.Services.AddHttpClient(TransferClient, client =>
         {
-            client.BaseAddress = new Uri("https+http://api");
+            client.BaseAddress = api;
             client.Timeout = Timeout.InfiniteTimeSpan;
         }).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001

@@ -258,7 +258,7 @@ public sealed class ExcelRecordReader : IRecordReader
                 if (total > cap)
                 {
                     throw new IngestionDataException(
-                        $"The workbook is larger than the limit of {Describe(maxBytes)}. Split it into smaller files.");
+                        $"The workbook is larger than the limit of {ByteSize.Describe(maxBytes)}. Split it into smaller files.");
                 }
 
                 spool.Write(buffer, 0, read);
@@ -300,7 +300,7 @@ public sealed class ExcelRecordReader : IRecordReader
                 if (expanded > limits.MaxExpandedBytes)
                 {
                     throw new IngestionDataException(
-                        $"The workbook expands to more than the limit of {Describe(limits.MaxExpandedBytes)} " +
+                        $"The workbook expands to more than the limit of {ByteSize.Describe(limits.MaxExpandedBytes)} " +
                         "(a zip bomb, or a workbook too large to import). Split it into smaller files.");
                 }
 
@@ -308,8 +308,8 @@ public sealed class ExcelRecordReader : IRecordReader
                 if (entry.Length > RatioCheckBytes && entry.Length > MaxCompressionRatio * entry.CompressedLength)
                 {
                     throw new IngestionDataException(
-                        $"The workbook part '{entry.FullName}' expands from {Describe(entry.CompressedLength)} to " +
-                        $"{Describe(entry.Length)}, more than {MaxCompressionRatio} times: it looks like a zip bomb.");
+                        $"The workbook part '{entry.FullName}' expands from {ByteSize.Describe(entry.CompressedLength)} to " +
+                        $"{ByteSize.Describe(entry.Length)}, more than {MaxCompressionRatio} times: it looks like a zip bomb.");
                 }
 
                 if (string.Equals(entry.FullName, WorkbookPart, StringComparison.OrdinalIgnoreCase))
@@ -594,12 +594,4 @@ public sealed class ExcelRecordReader : IRecordReader
             return "";
         }
     }
-
-    private static string Describe(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.#} GiB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB"),
-        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.#} KiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
-    };
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using Diviora.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -80,8 +79,7 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
         return FormatDetection.IsGzip(sample) ? Decompressed(sampled) : sampled;
     }
 
-    private ByteLimitStream Decompressed(Stream stream) => new(new GZipStream(stream, CompressionMode.Decompress), _limits.MaxExpandedBytes,
-        limit => new IngestionDataException($"The compressed file expands to more than the limit of {limit:N0} bytes; it is refused as a possible compression bomb."));
+    private BoundedGzipStream Decompressed(Stream stream) => new(stream, _limits);
 
     private static async Task DisposeAsync(Stream first, Stream? second)
     {

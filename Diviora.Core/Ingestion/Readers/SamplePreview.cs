@@ -65,12 +65,40 @@ public sealed record SamplePreview(
         return new SamplePreview(format, null, null, columns, rows, whole);
     }
 
+    /// <summary>
+    /// A whole workbook's sheets, columns and first records. Detection expands at most
+    /// <see cref="IngestionLimits.MaxDetectionExpandedBytes"/>: a workbook whose parts add up to more is previewed like a
+    /// part of one (its format only), and the run reads it under the run's own limits.
+    /// </summary>
     private static SamplePreview ReadWorkbook(byte[] bytes, DetectedFormat format, IngestionLimits limits)
     {
+        if (DeclaredExpansion(bytes) > limits.MaxDetectionExpandedBytes)
+        {
+            return new SamplePreview(format, null, null, [], [], false);
+        }
+
         using var stream = new MemoryStream(bytes, writable: false);
-        using var reader = ExcelRecordReader.Open(stream, format.Sheet, new ExcelReaderLimits { MaxExpandedBytes = limits.MaxExpandedBytes, MaxColumns = limits.MaxColumns });
+        using var reader = ExcelRecordReader.Open(stream, format.Sheet,
+            new ExcelReaderLimits { MaxExpandedBytes = limits.MaxDetectionExpandedBytes, MaxColumns = limits.MaxColumns });
         var (columns, rows) = Records(reader, stopAtError: false);
         return new SamplePreview(format, reader.SheetNames, reader.SheetName, columns, rows, true);
+    }
+
+    /// <summary>
+    /// What a workbook's zip parts expand to by its central directory, which the zip reader holds each part to; 0 when it
+    /// is not a zip, so that the Excel reader says what is wrong with it.
+    /// </summary>
+    private static long DeclaredExpansion(byte[] bytes)
+    {
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+            return zip.Entries.Sum(e => e.Length);
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>

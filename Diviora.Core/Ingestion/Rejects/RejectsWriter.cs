@@ -1,17 +1,17 @@
-using System.Globalization;
 using System.Text;
 
 namespace Diviora.Core.Ingestion.Rejects;
 
 /// <summary>
-/// Writes a run's rejects as RFC 4180 CSV, creating the file only when the first reject arrives, so a clean run
-/// leaves nothing behind.
+/// Writes a run's rejects as <see cref="RejectsCsv"/>, creating the file only when the first reject arrives, so a clean
+/// run leaves nothing behind. Values are kept as they came; the download neutralises formulas when it is written.
 /// </summary>
 public sealed class RejectsWriter(IRejectsStore store, string name) : IAsyncDisposable
 {
     /// <summary>The longest value kept in a rejects file; longer values are cut with "...".</summary>
     public const int MaxValueLength = 1000;
 
+    private readonly StringBuilder _line = new();
     private StreamWriter? _writer;
 
     /// <summary>How many rows were rejected.</summary>
@@ -26,22 +26,13 @@ public sealed class RejectsWriter(IRejectsStore store, string name) : IAsyncDisp
         if (_writer is null)
         {
             _writer = new StreamWriter(await store.CreateAsync(name, cancellationToken), new UTF8Encoding(false), 1 << 16);
-            await _writer.WriteAsync("rowNumber,column,value,reason\n");
+            await _writer.WriteAsync(RejectsCsv.Header);
         }
 
-        await _writer.WriteAsync(rowNumber.ToString(CultureInfo.InvariantCulture));
-        await _writer.WriteAsync(',');
-        await WriteFieldAsync(column.AsMemory());
-        await _writer.WriteAsync(',');
-        if (value is { } text)
-        {
-            // Quoted even when empty, so an empty string reads back apart from a null.
-            await WriteFieldAsync(text.Length <= MaxValueLength ? text : string.Concat(text.Span[..MaxValueLength], "...").AsMemory(), alwaysQuote: true);
-        }
-
-        await _writer.WriteAsync(',');
-        await WriteFieldAsync(reason.AsMemory());
-        await _writer.WriteAsync('\n');
+        var kept = value is not { } text ? null
+            : text.Length <= MaxValueLength ? text.ToString() : string.Concat(text.Span[..MaxValueLength], "...");
+        RejectsCsv.AppendRow(_line.Clear(), rowNumber, column, kept, reason, neutralise: false);
+        await _writer.WriteAsync(_line, cancellationToken);
         Count++;
     }
 
@@ -62,18 +53,5 @@ public sealed class RejectsWriter(IRejectsStore store, string name) : IAsyncDisp
         {
             await _writer.DisposeAsync();
         }
-    }
-
-    private async Task WriteFieldAsync(ReadOnlyMemory<char> field, bool alwaysQuote = false)
-    {
-        if (!alwaysQuote && field.Span.IndexOfAny(",\"\r\n") < 0)
-        {
-            await _writer!.WriteAsync(field);
-            return;
-        }
-
-        await _writer!.WriteAsync('"');
-        await _writer.WriteAsync(field.ToString().Replace("\"", "\"\"", StringComparison.Ordinal));
-        await _writer.WriteAsync('"');
     }
 }

@@ -288,6 +288,25 @@ public sealed class ColumnRules
     }
 
     /// <summary>
+    /// A user's pattern, matched in time linear in the value (<see cref="RegexOptions.NonBacktracking"/>) whenever its
+    /// constructs allow, so no value can make it backtrack for hours: <c>^(a+)+$</c> answers at once. A pattern that needs
+    /// backtracking (backreferences, lookarounds, atomic groups) runs under <see cref="PatternTimeout"/> instead, and a
+    /// value that hits it is rejected with a message that says so.
+    /// </summary>
+    private static Regex CompilePattern(string pattern, bool forExecution)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, PatternTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            var options = RegexOptions.CultureInvariant | (forExecution ? RegexOptions.Compiled : RegexOptions.None);
+            return new Regex(pattern, options, PatternTimeout);
+        }
+    }
+
+    /// <summary>
     /// Checks every field and, when they are all good, builds the rules. <paramref name="forExecution"/> adds
     /// RegexOptions.Compiled, which pays off per row but is wasted on a one-off <see cref="ColumnSettings.Validate"/>.
     /// </summary>
@@ -357,8 +376,7 @@ public sealed class ColumnRules
 
             try
             {
-                var options = RegexOptions.CultureInvariant | (forExecution ? RegexOptions.Compiled : RegexOptions.None);
-                regex = new Regex(s.Pattern, options, PatternTimeout);
+                regex = CompilePattern(s.Pattern, forExecution);
             }
             catch (ArgumentException ex)
             {

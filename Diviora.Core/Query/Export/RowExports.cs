@@ -140,7 +140,7 @@ public static class RowExports
             buffer.Write(","u8);
         }
 
-        var formula = neutralise && text.Length > 0 && text[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
+        var formula = neutralise && SpreadsheetFormula.Starts(text);
         if (!formula && text.IndexOfAny(NeedsQuotes) < 0)
         {
             buffer.Write(text);
