@@ -48,7 +48,11 @@ public static class DivioraCoreExtensions
         // itself, so no shared resilience handler may add its own on top. Every connection a source makes goes through
         // the network policy; a bad AllowPrivateEndpoints fails the start, not the first run.
         builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
-        builder.Services.AddSingleton(sp => new SourceNetworkPolicy(PrivateEndpoints.Parse(sp.GetRequiredService<IOptions<SourcesOptions>>().Value.AllowPrivateEndpoints)));
+        builder.Services.AddSingleton(sp =>
+        {
+            var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
+            return new SourceNetworkPolicy(PrivateEndpoints.Parse(sources.AllowPrivateEndpoints), PrivateEndpoints.Parse(sources.SqlServerEndpoints, SourceNetworkPolicy.SqlServerEndpointsKey));
+        });
         builder.Services.AddOptions<DatabaseFetchOptions>().BindConfiguration(DatabaseFetchOptions.Section)
             .Validate(o => SqliteSourceFile.KeepsOut(o.SqliteFolder, warehouse), $"{DatabaseFetchOptions.Section}:SqliteFolder holds the warehouse's own file: SQLite sources could read it. Give them a folder of their own.")
             .ValidateOnStart();

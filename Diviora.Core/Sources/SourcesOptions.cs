@@ -29,6 +29,12 @@ public sealed class SourcesOptions
     /// </summary>
     public string? AllowPrivateEndpoints { get; set; }
 
+    /// <summary>
+    /// The SQL Server endpoints database sources may use (public ones too), comma-separated like
+    /// <see cref="AllowPrivateEndpoints"/>. Empty: SQL Server sources are refused (see <see cref="Network.SourceNetworkPolicy.SqlServers"/>).
+    /// </summary>
+    public string? SqlServerEndpoints { get; set; }
+
     /// <summary>The largest response one request of a REST source may have, in bytes.</summary>
     public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
 

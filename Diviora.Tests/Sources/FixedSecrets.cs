@@ -18,5 +18,5 @@ internal static class FixedSecrets
 internal static class LoopbackPolicy
 {
     public static readonly Diviora.Core.Sources.Network.SourceNetworkPolicy Instance =
-        new(Diviora.Core.Sources.Network.PrivateEndpoints.Parse("127.0.0.1, ::1"));
+        new(Diviora.Core.Sources.Network.PrivateEndpoints.Parse("127.0.0.1, ::1"), Diviora.Core.Sources.Network.PrivateEndpoints.Parse("127.0.0.1"));
 }

@@ -207,6 +207,56 @@ public sealed class SourceNetworkTests
         Assert.DoesNotContain("pw-91f3", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("postgres", "Host=localhost;Port={0};Username=reader;Password=pw-91f3;Database=erp;Timeout=2")]
+    [InlineData("postgres", "Host=LOCALHOST.:{0};Username=reader;Password=pw-91f3;Database=erp;Timeout=2")]
+    [InlineData("postgres", "Host=127.0.0.3:1,localhost:{0};Username=reader;Password=pw-91f3;Database=erp;Timeout=2")]
+    [InlineData("postgres", "Host=localhost:1,127.0.0.1:{0};Username=reader;Password=pw-91f3;Database=erp;Timeout=2")]
+    [InlineData("sqlserver", "Server=tcp:localhost,{0};User ID=reader;Password=pw-91f3;Encrypt=False;Connect Retry Count=0")]
+    public async Task A_database_server_named_localhost_is_checked_like_any_other_and_so_is_every_host_after_it(string provider, string connection)
+    {
+        // A secret bound to localhost (as a SQLite file's is) must not open the policy for a server of that name.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var secrets = new MemorySecretStore();
+        Assert.True(SecretHosts.TryParse(["localhost", "127.0.0.1", "127.0.0.3"], out var hosts, out _));
+        await secrets.SetAsync("erp-db", string.Format(System.Globalization.CultureInfo.InvariantCulture, connection, port), hosts, "test", CancellationToken.None);
+        var fetcher = new DatabaseFetcher(secrets, SourceNetworkPolicy.PublicOnly, new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(2) });
+
+        var error = await Assert.ThrowsAsync<DatabaseFetchException>(() =>
+            fetcher.FetchAsync(new DatabaseSettings { Provider = provider, Connection = "secret:erp-db", Query = "select 1" }, null, Stream.Null, CancellationToken.None));
+        await Task.Delay(200);
+
+        Assert.False(listener.Pending());
+        Assert.Contains("server was not contacted", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-91f3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sql_server_source_reaches_only_servers_the_operator_lists_since_sql_server_can_route_a_login_elsewhere()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var secrets = FixedSecrets.Of(new() { ["erp-db"] = $"Server=tcp:127.0.0.1,{port};User ID=reader;Password=pw-91f3;Encrypt=False;Connect Retry Count=0" });
+        var settings = new DatabaseSettings { Provider = "sqlserver", Connection = "secret:erp-db", Query = "select 1" };
+        var options = new DatabaseFetchOptions { ConnectTimeout = TimeSpan.FromSeconds(2) };
+
+        // The address is allowed for sources, but the server is not listed as a SQL Server endpoint.
+        var unlisted = new DatabaseFetcher(secrets, new SourceNetworkPolicy(PrivateEndpoints.Parse("127.0.0.1")), options);
+        var refused = await Assert.ThrowsAsync<DatabaseFetchException>(() => unlisted.FetchAsync(settings, null, Stream.Null, CancellationToken.None));
+        await Task.Delay(200);
+        Assert.False(listener.Pending());
+        Assert.Contains("Diviora:Sources:SqlServerEndpoints", refused.Message, StringComparison.Ordinal);
+
+        var listed = new DatabaseFetcher(secrets, new SourceNetworkPolicy(PrivateEndpoints.Parse("127.0.0.1"), PrivateEndpoints.Parse($"127.0.0.1:{port}")), options);
+        var fetch = listed.FetchAsync(settings, null, Stream.Null, CancellationToken.None);
+        using var accepted = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        accepted.Close();
+        await Assert.ThrowsAsync<DatabaseFetchException>(() => fetch);
+    }
+
     private static RestFetcher Fetcher(HttpClient http) =>
         new(http, FixedSecrets.Of(new() { ["crm-token"] = Token }), TimeProvider.System, new RestFetchOptions { MaxAttempts = 1 });
 

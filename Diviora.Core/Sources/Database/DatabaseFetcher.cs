@@ -173,18 +173,27 @@ public sealed class DatabaseFetcher
     /// </summary>
     private async Task CheckServersAsync(DatabaseProvider provider, PreparedConnection prepared, ResolvedText connection, string[] hidden, CancellationToken cancellationToken)
     {
+        if (provider.IsLocalFile)
+        {
+            // A file has no server: its secret is bound to the platform's own machine.
+            connection.EnsureAllowed(DatabaseProvider.LocalFile, 0, "database.connection");
+            return;
+        }
+
         var checkedServers = new List<(string, int, System.Net.IPAddress[])>();
         foreach (var (host, port) in provider.Servers(prepared.Builder))
         {
+            // Every server is checked, whatever its name: "localhost" is a loopback address here like any other.
             connection.EnsureAllowed(host, port, "database.connection");
-            if (host == DatabaseProvider.LocalFile)
-            {
-                return;
-            }
-
             try
             {
-                checkedServers.Add((host, port, await _policy.ResolveAsync(host, port, cancellationToken).ConfigureAwait(false)));
+                var addresses = await _policy.ResolveAsync(host, port, cancellationToken).ConfigureAwait(false);
+                if (provider is SqlServerProvider)
+                {
+                    _policy.CheckSqlServer(host, addresses, port);
+                }
+
+                checkedServers.Add((host, port, addresses));
             }
             catch (SourceAddressRefusedException e)
             {

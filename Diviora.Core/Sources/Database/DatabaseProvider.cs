@@ -42,10 +42,13 @@ internal abstract class DatabaseProvider
 
     public abstract DbConnection CreateConnection(PreparedConnection prepared);
 
-    /// <summary>What <see cref="Servers"/> names for a database in a local file: secrets for it are bound to <c>localhost</c>.</summary>
+    /// <summary>The host a secret of a database in a local file must be bound to: <c>localhost</c>.</summary>
     public const string LocalFile = "localhost";
 
-    /// <summary>The servers a connection string connects to, as host and port; <see cref="LocalFile"/> for a file.</summary>
+    /// <summary>True when the database is a local file (SQLite): it has no server, and <see cref="Servers"/> names none.</summary>
+    public virtual bool IsLocalFile => false;
+
+    /// <summary>The servers a connection string connects to, as host and port; none for a file.</summary>
     /// <exception cref="DatabaseFetchException">The server is given in a form sources may not use (a Unix socket, a named pipe).</exception>
     public abstract IReadOnlyList<(string Host, int Port)> Servers(DbConnectionStringBuilder builder);
 

@@ -36,7 +36,9 @@ internal sealed class SqliteProvider : DatabaseProvider
 
     public override DbConnection CreateConnection(PreparedConnection prepared) => new SqliteConnection(prepared.ConnectionString);
 
-    public override IReadOnlyList<(string Host, int Port)> Servers(DbConnectionStringBuilder builder) => [(LocalFile, 0)];
+    public override bool IsLocalFile => true;
+
+    public override IReadOnlyList<(string Host, int Port)> Servers(DbConnectionStringBuilder builder) => [];
 
     public override void Confine(DbConnection connection)
     {

@@ -24,9 +24,9 @@ public sealed class PrivateEndpoints
     /// <summary>The list as configured.</summary>
     public string Text { get; }
 
-    /// <summary>The list in <paramref name="text"/>; blank allows none.</summary>
+    /// <summary>The list in <paramref name="text"/>; blank allows none. <paramref name="setting"/> names it in messages.</summary>
     /// <exception cref="FormatException">An entry is neither <c>host:port</c>, an address nor a CIDR range; the message names it.</exception>
-    public static PrivateEndpoints Parse(string? text)
+    public static PrivateEndpoints Parse(string? text, string setting = "Diviora:Sources:AllowPrivateEndpoints")
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -38,14 +38,14 @@ public sealed class PrivateEndpoints
         {
             if (raw.Contains("://", StringComparison.Ordinal))
             {
-                throw Bad(raw, "is a URL: give host:port, an address, or a CIDR range");
+                throw Bad(setting, raw, "is a URL: give host:port, an address, or a CIDR range");
             }
 
             if (raw.Contains('/', StringComparison.Ordinal))
             {
                 endpoints._networks.Add(IPNetwork.TryParse(raw, out var network)
                     ? network
-                    : throw Bad(raw, "is not a CIDR range such as 10.20.0.0/16"));
+                    : throw Bad(setting, raw, "is not a CIDR range such as 10.20.0.0/16"));
             }
             else if (SplitHostPort(raw) is ({ } host, { } port))
             {
@@ -59,7 +59,7 @@ public sealed class PrivateEndpoints
                 }
                 else
                 {
-                    throw Bad(raw, "does not start with a host name or address");
+                    throw Bad(setting, raw, "does not start with a host name or address");
                 }
             }
             else if (IPAddress.TryParse(raw.Trim('[', ']'), out var bare))
@@ -70,7 +70,7 @@ public sealed class PrivateEndpoints
             }
             else
             {
-                throw Bad(raw, "is not host:port (with a port from 1 to 65535), an address, or a CIDR range");
+                throw Bad(setting, raw, "is not host:port (with a port from 1 to 65535), an address, or a CIDR range");
             }
         }
 
@@ -137,6 +137,6 @@ public sealed class PrivateEndpoints
         return host.Length > 0 ? (host, port) : (null, null);
     }
 
-    private static FormatException Bad(string entry, string rule) =>
-        new($"Diviora:Sources:AllowPrivateEndpoints: the entry '{entry}' {rule}.");
+    private static FormatException Bad(string setting, string entry, string rule) =>
+        new($"{setting}: the entry '{entry}' {rule}.");
 }

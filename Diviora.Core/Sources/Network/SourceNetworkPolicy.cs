@@ -7,10 +7,20 @@ namespace Diviora.Core.Sources.Network;
 /// resolves to is checked, and the caller connects to exactly the addresses checked, so a name that resolves to
 /// another address the second time (DNS rebinding) gains nothing.
 /// </summary>
-public sealed class SourceNetworkPolicy(PrivateEndpoints allowed)
+public sealed class SourceNetworkPolicy(PrivateEndpoints allowed, PrivateEndpoints? sqlServers = null)
 {
     /// <summary>The configuration key of <see cref="PrivateEndpoints"/>.</summary>
     public const string AllowPrivateEndpointsKey = SourcesOptions.Section + ":AllowPrivateEndpoints";
+
+    /// <summary>The configuration key of <see cref="SqlServers"/>.</summary>
+    public const string SqlServerEndpointsKey = SourcesOptions.Section + ":SqlServerEndpoints";
+
+    /// <summary>
+    /// The SQL Server endpoints sources may use, public ones included. A SQL Server can send the client on to another
+    /// server after the login (TDS routing, as read-only routing and Azure SQL's redirect do), and SqlClient follows it
+    /// without a hook to check the address: so only servers the operator trusts are connected to at all.
+    /// </summary>
+    public PrivateEndpoints SqlServers { get; } = sqlServers ?? PrivateEndpoints.None;
 
     /// <summary>A policy that allows public addresses only.</summary>
     public static SourceNetworkPolicy PublicOnly { get; } = new(PrivateEndpoints.None);
@@ -57,6 +67,19 @@ public sealed class SourceNetworkPolicy(PrivateEndpoints allowed)
         }
 
         return allowed;
+    }
+
+    /// <summary>Throws unless every one of <paramref name="addresses"/> of <paramref name="host"/> is a SQL Server endpoint the operator listed.</summary>
+    /// <exception cref="SourceAddressRefusedException">The server is not listed in <see cref="SqlServerEndpointsKey"/>.</exception>
+    public void CheckSqlServer(string host, IPAddress[] addresses, int port)
+    {
+        if (addresses.Length > 0 && Array.TrueForAll(addresses, a => SqlServers.Allows(host, a, port)))
+        {
+            return;
+        }
+
+        throw new SourceAddressRefusedException(
+            $"{host} port {port} is not a SQL Server endpoint the operator lists in {SqlServerEndpointsKey}: a SQL Server can route the connection on to another server after the login, past the network policy, so SQL Server sources reach listed servers only.");
     }
 
     /// <summary>
