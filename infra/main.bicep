@@ -78,7 +78,7 @@ var ingestionQueueName = 'ingestion'
 var maxDeliveries = 5
 var blobEventsQueueName = 'blob-events'
 var incomingContainerName = 'incoming'
-var blobContainerNames = ['raw', 'rejects', incomingContainerName, 'secrets', 'dataprotection-keys']
+var blobContainerNames = ['raw', 'rejects', 'incoming', 'secrets', 'dataprotection-keys']
 var sqlDatabaseName = 'diviora'
 var cosmosDatabaseName = 'diviora'
 var cosmosContainerName = 'documents'
@@ -95,7 +95,7 @@ var serviceBusName = 'sb-${token}'
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
   location: location
-  tags: tags
+  tags: { 'azd-env-name': environmentName }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -237,8 +237,8 @@ module apps 'modules/apps.bicep' = {
     webImage: webImageName
     storageBlobEndpoint: storage.outputs.blobEndpoint
     serviceBusEndpoint: serviceBus.outputs.endpoint
-    ingestionQueueName: serviceBus.outputs.ingestionQueueName
-    blobEventsQueueName: serviceBus.outputs.blobEventsQueueName
+    ingestionQueueName: ingestionQueueName
+    blobEventsQueueName: blobEventsQueueName
     serviceBusName: serviceBus.outputs.name
     sqlServerFqdn: sql.outputs.fullyQualifiedDomainName
     sqlDatabaseName: sql.outputs.databaseName

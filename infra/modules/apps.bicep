@@ -82,17 +82,15 @@ var common = [
 ]
 var documents = empty(documentsEndpoint) ? [] : [{ name: 'ConnectionStrings__documents', value: documentsEndpoint }]
 
-var registries = [{ server: registryLoginServer, identity: identityId }]
-var userAssigned = {
-  type: 'UserAssigned'
-  userAssignedIdentities: { '${identityId}': {} }
-}
 
 resource api 'Microsoft.App/containerApps@2025-07-01' = {
   name: 'api'
   location: location
-  tags: union(tags, { 'azd-service-name': 'api' })
-  identity: userAssigned
+  tags: { 'azd-env-name': tags['azd-env-name'], 'azd-service-name': 'api' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
   properties: {
     environmentId: environment.id
     workloadProfileName: 'Consumption'
@@ -104,7 +102,7 @@ resource api 'Microsoft.App/containerApps@2025-07-01' = {
         transport: 'auto'
         allowInsecure: false
       }
-      registries: registries
+      registries: [{ server: registryLoginServer, identity: identityId }]
     }
     template: {
       containers: [
@@ -127,14 +125,17 @@ resource api 'Microsoft.App/containerApps@2025-07-01' = {
 resource worker 'Microsoft.App/containerApps@2025-07-01' = {
   name: 'worker'
   location: location
-  tags: union(tags, { 'azd-service-name': 'worker' })
-  identity: userAssigned
+  tags: { 'azd-env-name': tags['azd-env-name'], 'azd-service-name': 'worker' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
   properties: {
     environmentId: environment.id
     workloadProfileName: 'Consumption'
     configuration: {
       activeRevisionsMode: 'Single'
-      registries: registries
+      registries: [{ server: registryLoginServer, identity: identityId }]
     }
     template: {
       containers: [
@@ -187,8 +188,11 @@ var webSecretRef = 'web-client-secret'
 resource web 'Microsoft.App/containerApps@2025-07-01' = {
   name: 'web'
   location: location
-  tags: union(tags, { 'azd-service-name': 'web' })
-  identity: userAssigned
+  tags: { 'azd-env-name': tags['azd-env-name'], 'azd-service-name': 'web' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
   properties: {
     environmentId: environment.id
     workloadProfileName: 'Consumption'
@@ -202,7 +206,7 @@ resource web 'Microsoft.App/containerApps@2025-07-01' = {
         // Blazor Server keeps a circuit per browser: one replica must keep serving it.
         stickySessions: { affinity: 'sticky' }
       }
-      registries: registries
+      registries: [{ server: registryLoginServer, identity: identityId }]
       secrets: hasWebClientSecret ? [
         {
           name: webSecretRef
