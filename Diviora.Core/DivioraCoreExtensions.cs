@@ -71,7 +71,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
         builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
         builder.Services.AddSingleton<RejectsReader>();
-        builder.Services.AddDivioraSecrets();
+        builder.Services.AddDivioraSecrets(builder.Configuration);
         builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddSingleton<DatasetProfiles>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
