@@ -19,6 +19,12 @@ public static class SecretsExtensions
     /// <summary>The setting that puts secrets in Azure Key Vault: the vault's URI (<c>https://{vault}.vault.azure.net/</c>).</summary>
     public const string KeyVaultUriSetting = "Diviora:Secrets:KeyVaultUri";
 
+    /// <summary>The PFX file (path, or the PFX itself in base64) whose certificate encrypts the Data Protection key ring.</summary>
+    public const string KeyRingCertificateSetting = "Diviora:Secrets:KeyRingCertificate";
+
+    /// <summary>The password of <see cref="KeyRingCertificateSetting"/>'s PFX.</summary>
+    public const string KeyRingCertificatePasswordSetting = "Diviora:Secrets:KeyRingCertificatePassword";
+
     /// <summary>
     /// Adds <see cref="ISecretStore"/>: on Azure Key Vault when <see cref="KeyVaultUriSetting"/> is configured (reached
     /// with the registered <see cref="TokenCredential"/>, or <see cref="DefaultAzureCredential"/>: the managed identity
@@ -28,7 +34,15 @@ public static class SecretsExtensions
     public static IServiceCollection AddDivioraSecrets(this IServiceCollection services, IConfiguration? configuration = null)
     {
         services.AddSingleton(sp => new BlobKeyRepository(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobKeyRepository.ContainerName)));
-        services.AddDataProtection().SetApplicationName(ApplicationName);
+        var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (configuration?[KeyRingCertificateSetting] is { Length: > 0 } pfx)
+        {
+            // New keys are written encrypted to the certificate; keys written before stay readable (they are plain XML),
+            // and the certificate is given for decryption too, since Linux has no machine store to find it in.
+            var certificate = KeyRingCertificate.Load(pfx, configuration[KeyRingCertificatePasswordSetting]);
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
+
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = sp.GetRequiredService<BlobKeyRepository>()));
 
