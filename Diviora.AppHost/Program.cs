@@ -43,7 +43,11 @@ var identity = builder.AddLocalIdentity("identity", repositoryRoot, dataDirector
 var sqliteSources = Path.Combine(dataDirectory, "sources");
 Directory.CreateDirectory(sqliteSources);
 
+// The Data Protection key ring (the keys of the blob secret store) is encrypted to a certificate kept in the data folder.
+var keyRing = builder.AddKeyRingCertificate(dataDirectory);
+
 var api = builder.AddProject<Projects.Diviora_Api>("api")
+    .WithKeyRingCertificate(keyRing.Password, keyRing.PfxFile)
     .WithTokenChecks(identity)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
@@ -51,6 +55,7 @@ var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithHttpHealthCheck("/health");
 
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
+    .WithKeyRingCertificate(keyRing.Password, keyRing.PfxFile)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)

@@ -75,7 +75,7 @@ public static class DivioraCoreExtensions
         builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
         builder.Services.AddSingleton<IRejectsStore, BlobRejectsStore>();
         builder.Services.AddSingleton<RejectsReader>();
-        builder.Services.AddDivioraSecrets();
+        builder.Services.AddDivioraSecrets(builder.Configuration);
         builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddSingleton<DatasetProfiles>();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
@@ -105,6 +105,19 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton<SourceScheduler>();
         builder.Services.AddSingleton<DropzoneIntake>();
         builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
+        builder.Services.AddOptions<DropzoneOptions>().BindConfiguration(DropzoneOptions.Section);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{DropzoneOptions.Section}:{nameof(DropzoneOptions.EventsQueue)}"]))
+        {
+            // Events replace the scan; without Service Bus they would never arrive, and nothing would be taken.
+            if (!builder.Services.Any(s => s.ServiceType == typeof(ServiceBusClient)))
+            {
+                throw new InvalidOperationException(
+                    $"{DropzoneOptions.Section}:EventsQueue is set but no Service Bus connection is: set ConnectionStrings:messaging, or unset EventsQueue to scan the drop zone.");
+            }
+
+            builder.Services.AddSingleton<DropzoneEventConsumer>();
+        }
+
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
         return builder;
     }

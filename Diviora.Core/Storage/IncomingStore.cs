@@ -48,6 +48,25 @@ public sealed class IncomingStore(BlobServiceClient blobs)
             new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20, Conditions = new BlobRequestConditions { IfMatch = new ETag(blob.ETag) } },
             cancellationToken);
 
+    /// <summary>
+    /// The version of <paramref name="name"/> in the drop zone now, as a listing would give it; null when there is none
+    /// or it is not a block blob.
+    /// </summary>
+    public async Task<IncomingBlob?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await _container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            return properties.BlobType == BlobType.Block
+                ? new IncomingBlob(name, properties.ETag.ToString(), properties.ContentLength, properties.LastModified)
+                : null;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>True while the listed version of <paramref name="blob"/> is still in the drop zone.</summary>
     public async Task<bool> IsPresentAsync(IncomingBlob blob, CancellationToken cancellationToken)
     {

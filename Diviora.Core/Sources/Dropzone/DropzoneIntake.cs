@@ -68,6 +68,47 @@ public sealed partial class DropzoneIntake(
         return started;
     }
 
+    /// <summary>
+    /// Takes the file a <c>BlobCreated</c> event announces, through the same receipt as a scan. No quiet period: the
+    /// event fires when the version is committed. An event whose version is no longer there (archived already, deleted,
+    /// or rewritten, whose newer version has an event of its own) has nothing left to take.
+    /// </summary>
+    /// <returns>What became of the file, in words for the log, and whether this call started its run.</returns>
+    public async Task<(bool Started, string Outcome)> TakeAsync(string blobName, string etag, CancellationToken cancellationToken)
+    {
+        List<Source> sources;
+        await using (var catalog = warehouse.CreateCatalog())
+        {
+            sources = await catalog.Sources.AsNoTracking().Where(s => s.Kind == "dropzone" && s.Enabled).ToListAsync(cancellationToken);
+        }
+
+        // Prefixes never nest (the Api refuses it), so at most one source matches; case matters, as in a listing.
+        var source = sources
+            .Select(s => (Source: s, Prefix: SourceDefinition.From(s).Dropzone?.Prefix))
+            .Where(s => s.Prefix is not null && blobName.StartsWith(s.Prefix, StringComparison.Ordinal))
+            .OrderByDescending(s => s.Prefix!.Length)
+            .Select(s => s.Source)
+            .FirstOrDefault();
+        if (source is null)
+        {
+            return (false, "no enabled drop-zone source has a prefix it lies under");
+        }
+
+        var blob = await incoming.FindAsync(blobName, cancellationToken);
+        if (blob is null)
+        {
+            return (false, "it is no longer in the drop zone (taken and archived already, or deleted)");
+        }
+
+        if (blob.Version != IncomingBlob.VersionOf(etag))
+        {
+            return (false, $"it was rewritten since (now {blob.Version}); the newer version's own event takes it");
+        }
+
+        var started = await ReceiveAsync(source, blob, cancellationToken);
+        return (started, started ? $"source {source.Name} started run {RunIdFor(source.Id, blob)}" : $"run {RunIdFor(source.Id, blob)} of source {source.Name} had it already");
+    }
+
     /// <summary>Takes one version of one file for <paramref name="source"/>; true when this call started its run.</summary>
     public async Task<bool> ReceiveAsync(Source source, IncomingBlob blob, CancellationToken cancellationToken)
     {
