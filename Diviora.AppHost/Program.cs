@@ -45,12 +45,14 @@ Directory.CreateDirectory(sqliteSources);
 
 var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithTokenChecks(identity)
+    .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
 
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
+    .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
@@ -70,6 +72,7 @@ if (documents is not null)
 }
 
 builder.AddProject<Projects.Diviora_Web>("web")
+    .WithApplicationInsights(builder.Configuration)
     .WithReference(api).WaitFor(api)
     .WithSignIn(identity)
     .WithHttpHealthCheck("/health")
