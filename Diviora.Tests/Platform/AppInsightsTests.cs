@@ -81,6 +81,10 @@ public sealed class AppInsightsTests(AppInsightsPlatformFixture platform)
             Assert.True(stored.IsSuccessStatusCode, $"PUT /api/secrets answered {(int)stored.StatusCode}");
         }
 
+        // The secret in a query string too: the instrumentations record query names, never values.
+        (await api.GetAsync(new Uri($"/api/runs?status=succeeded&note={secret}", UriKind.Relative))).Dispose();
+        var token = api.DefaultRequestHeaders.Authorization!.Parameter!;
+
         using var upload = await api.UploadAsync("ai-sales", $"id,token,amount\n1,{secret},10.5\n2,plain,3\n");
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
         var run = await api.WaitForRunAsync(upload.Headers.Location!.ToString());
@@ -118,6 +122,8 @@ public sealed class AppInsightsTests(AppInsightsPlatformFixture platform)
         Assert.Contains("diviora.queue.depth", metrics);
         Assert.Contains(all, e => e.BaseType == "MessageData" && e.Role == "worker");
         Assert.Contains(all, e => e.BaseType == "MessageData" && e.Role == "api");
+        Assert.Contains(all, e => e.Role == "api" && e.BaseType == "RequestData" && e.Text.Contains("note=Redacted", StringComparison.Ordinal));
         Assert.DoesNotContain(all, e => e.Text.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(all, e => e.Text.Contains(token, StringComparison.Ordinal));
     }
 }
