@@ -63,7 +63,9 @@ public static class Extensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath) &&
                         !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                // Added before any exporter, so it runs first: no exporter sees a query value.
+                .AddProcessor(new UrlQueryRedaction()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

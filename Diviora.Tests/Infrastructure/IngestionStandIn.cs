@@ -58,8 +58,17 @@ internal sealed class IngestionStandIn : IAsyncDisposable
         var count = 0;
         foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            using var document = JsonDocument.Parse(line);
-            _envelopes.Enqueue(new Envelope(document.RootElement.Clone(), line));
+            // A line that does not parse is kept as text (every envelope is searched for secrets) and never fails the batch.
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                _envelopes.Enqueue(new Envelope(document.RootElement.Clone(), line));
+            }
+            catch (JsonException)
+            {
+                _envelopes.Enqueue(new Envelope(default, line));
+            }
+
             count++;
         }
 
@@ -72,11 +81,11 @@ internal sealed class IngestionStandIn : IAsyncDisposable
     internal sealed record Envelope(JsonElement Json, string Text)
     {
         /// <summary><c>RequestData</c>, <c>RemoteDependencyData</c>, <c>MessageData</c>, <c>MetricData</c>, ...</summary>
-        public string? BaseType => Json.TryGetProperty("data", out var data) && data.TryGetProperty("baseType", out var type) ? type.GetString() : null;
+        public string? BaseType => Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("data", out var data) && data.TryGetProperty("baseType", out var type) ? type.GetString() : null;
 
         public JsonElement BaseData => Json.GetProperty("data").GetProperty("baseData");
 
-        public string? Tag(string name) => Json.TryGetProperty("tags", out var tags) && tags.TryGetProperty(name, out var value) ? value.GetString() : null;
+        public string? Tag(string name) => Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("tags", out var tags) && tags.TryGetProperty(name, out var value) ? value.GetString() : null;
 
         public string? Role => Tag("ai.cloud.role");
 

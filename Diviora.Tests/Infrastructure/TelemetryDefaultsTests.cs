@@ -48,4 +48,14 @@ public sealed class TelemetryDefaultsTests
         var options = Options(("OTEL_TRACES_SAMPLER", "microsoft.rate_limited"));
         Assert.NotNull(options.TracesPerSecond);
     }
+
+    [Theory]
+    [InlineData("http://h/api/runs?status=failed&note=s3cret", "http://h/api/runs?status=Redacted&note=Redacted")]
+    [InlineData("?code=abc&flag", "?code=Redacted&flag")]
+    [InlineData("a=1&b=2", "a=Redacted&b=Redacted")]
+    [InlineData("https://h/p?sig=x%3D#top", "https://h/p?sig=Redacted#top")]
+    [InlineData("/api/datasets/sales/uploads", "/api/datasets/sales/uploads")]
+    [InlineData("https://h/p?x=Redacted", "https://h/p?x=Redacted")]
+    public void Query_values_in_span_urls_are_redacted(string url, string expected) =>
+        Assert.Equal(expected, UrlQueryRedaction.Redact(url));
 }
