@@ -5,8 +5,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Replaces every query value in a span's URL attributes with <c>Redacted</c> before any exporter sees the span. The
-/// instrumentations redact on their own, but an incoming request's URL reached Application Insights with its query
-/// values (ASP.NET Core 10's own request tags), so a secret in a query string would have been stored: this is the one
+/// instrumentations are documented to redact on their own, yet the Api's request URLs reached Application Insights with
+/// their query values (Platform/AppInsightsTests), so a secret in a query string would have been stored: this is the one
 /// place that holds for every source of spans.
 /// </summary>
 internal sealed class UrlQueryRedaction : BaseProcessor<Activity>

@@ -31,6 +31,9 @@ internal sealed class IngestionStandIn : IAsyncDisposable
     public static string ConnectionStringFor(int port) =>
         $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:{port}/";
 
+    /// <summary>What went wrong reading a request, for a failing test's message.</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     /// <summary>Every envelope received so far.</summary>
     public IReadOnlyCollection<Envelope> Envelopes => _envelopes;
 
@@ -43,6 +46,19 @@ internal sealed class IngestionStandIn : IAsyncDisposable
     }
 
     private async Task<IResult> TrackAsync(HttpRequest request)
+    {
+        try
+        {
+            return await ReadAsync(request);
+        }
+        catch (Exception e)
+        {
+            Errors.Enqueue($"{e.GetType().Name}: {e.Message}");
+            throw;
+        }
+    }
+
+    private async Task<IResult> ReadAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
