@@ -49,6 +49,7 @@ var keyRing = builder.AddKeyRingCertificate(dataDirectory);
 var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithKeyRingCertificate(keyRing.Password, keyRing.PfxFile)
     .WithTokenChecks(identity)
+    .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
@@ -56,6 +57,7 @@ var api = builder.AddProject<Projects.Diviora_Api>("api")
 
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
     .WithKeyRingCertificate(keyRing.Password, keyRing.PfxFile)
+    .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
@@ -75,6 +77,7 @@ if (documents is not null)
 }
 
 builder.AddProject<Projects.Diviora_Web>("web")
+    .WithApplicationInsights(builder.Configuration)
     .WithReference(api).WaitFor(api)
     .WithSignIn(identity)
     .WithHttpHealthCheck("/health")

@@ -119,6 +119,18 @@ public static class DivioraCoreExtensions
         }
 
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
+
+        // The consumer reports the queue's gauges: one service, so the queue is not counted twice.
+        if (builder.Services.Any(s => s.ServiceType == typeof(ServiceBusClient)))
+        {
+            builder.Services.AddSingleton<IQueueStatistics, ServiceBusQueueStatistics>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IQueueStatistics, StorageQueueStatistics>();
+        }
+
+        builder.Services.AddHostedService<QueueGauges>();
         return builder;
     }
 }

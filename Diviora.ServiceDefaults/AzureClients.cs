@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
+using Azure.Messaging.ServiceBus.Administration;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -60,6 +61,10 @@ public static class AzureClients
         builder.Services.AddSingleton(sp => value.Contains("Endpoint=", StringComparison.OrdinalIgnoreCase)
             ? new ServiceBusClient(value)
             : new ServiceBusClient(NamespaceOf(value), Credential(sp)));
+        // The queue gauges read runtime properties through it; that needs the Manage right (Data Owner with an identity).
+        builder.Services.AddSingleton(sp => value.Contains("Endpoint=", StringComparison.OrdinalIgnoreCase)
+            ? new ServiceBusAdministrationClient(value)
+            : new ServiceBusAdministrationClient(NamespaceOf(value), Credential(sp)));
         builder.Services.AddHealthChecks().AddCheck<ServiceBusHealthCheck>(name, tags: ["ready"]);
         return true;
     }

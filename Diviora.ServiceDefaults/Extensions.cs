@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -62,7 +63,9 @@ public static class Extensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath) &&
                         !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                // Added before any exporter, so it runs first: no exporter sees a query value.
+                .AddProcessor(new UrlQueryRedaction()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -71,10 +74,31 @@ public static class Extensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
         {
-            builder.Services.AddOpenTelemetry().UseAzureMonitor();
+            builder.Services.AddOpenTelemetry().UseAzureMonitor(options => ConfigureAzureMonitor(options, builder.Configuration));
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The Azure Monitor exporter as Diviora needs it. Since 1.5 the distro samples with a rate-limited sampler (5 traces/s)
+    /// that decides in each process on its own: the Worker, whose queue polling alone starts a root span a second, dropped
+    /// the run span of an upload the Api had kept, so one upload showed as two operations. A fixed ratio decides from the
+    /// trace id's hash, the same way in every service, so an upload and its run are kept or dropped together; 1.0 keeps all.
+    /// <c>OTEL_TRACES_SAMPLER</c> (with <c>OTEL_TRACES_SAMPLER_ARG</c>) still picks another sampler when set.
+    /// </summary>
+    private static void ConfigureAzureMonitor(AzureMonitorOptions options, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
+        {
+            options.TracesPerSecond = null;
+            options.SamplingRatio = configuration.GetValue("Diviora:Telemetry:SamplingRatio", 1.0F);
+        }
+
+        // Live Metrics talks to its own Azure endpoint, and offline storage writes unsent telemetry to disk: both can be
+        // turned off, as the tests do with a loopback ingestion endpoint.
+        options.EnableLiveMetrics = configuration.GetValue("Diviora:Telemetry:LiveMetrics", true);
+        options.DisableOfflineStorage = !configuration.GetValue("Diviora:Telemetry:OfflineStorage", true);
     }
 
     /// <summary>A liveness check tagged <c>live</c>; readiness checks (storage, queue) are added with the clients.</summary>

@@ -49,6 +49,7 @@ public sealed partial class RunProcessor(
 
             var result = await pipeline.LoadAsync(message.RunId, attempt.Value, cancellationToken);
             DivioraTelemetry.RowsLoaded.Add(result.Rows);
+            DivioraTelemetry.RowsRejected.Add(result.Rejected);
             Ended(RunStatus.Succeeded, started);
             LogSucceeded(message.RunId, result.Rows, result.Infer.TotalSeconds, result.Stage.TotalSeconds, result.Append.TotalSeconds);
             return DeliveryOutcome.Complete;
@@ -58,7 +59,9 @@ public sealed partial class RunProcessor(
             // InvalidDataException comes from decompression: the payload itself is corrupt, so retrying cannot help.
             var error = e is InvalidDataException ? $"The compressed data is corrupt: {e.Message}" : e.Message;
             activity?.SetStatus(ActivityStatusCode.Error, error);
-            await FailAsync(message.RunId, error, cancellationToken, (e as IngestionDataException)?.Rejected);
+            var rejected = (e as IngestionDataException)?.Rejected;
+            await FailAsync(message.RunId, error, cancellationToken, rejected);
+            DivioraTelemetry.RowsRejected.Add(rejected?.RowsRejected ?? 0);
             Ended(RunStatus.Failed, started);
             LogFailed(message.RunId, error);
             return DeliveryOutcome.Complete;

@@ -18,6 +18,9 @@ public sealed class QueueOptions
     /// <summary>How long an idle Storage Queue consumer waits before it looks again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the Worker reads the queue's depth, oldest age and dead letters for the queue gauges.</summary>
+    public TimeSpan StatisticsInterval { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The first retry delay; each later retry waits twice as long as the one before.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -46,7 +46,7 @@ public class PlatformFixture : IAsyncLifetime
     /// </summary>
     public const string SourcesEndpoints = "127.0.0.1";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Diviora_AppHost>(
@@ -59,6 +59,7 @@ public class PlatformFixture : IAsyncLifetime
         }
 
         builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Diviora__Uploads__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Configure(builder);
 
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
@@ -74,6 +75,11 @@ public class PlatformFixture : IAsyncLifetime
         Web = await WebSignIn.SignInAsync(web, "admin");
     }
 
+    /// <summary>What a derived fixture adds to the services before the platform starts, such as environment variables.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
     /// <summary>A client of the Api that sends <paramref name="token"/> as its bearer, or no token at all.</summary>
     public HttpClient ApiWith(string? token)
     {
@@ -86,7 +92,7 @@ public class PlatformFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         Web?.Dispose();

@@ -70,6 +70,7 @@ public sealed partial class ServiceBusTransport(ServiceBusClient client, IOption
             return;
         }
 
+        DivioraTelemetry.RecordQueueWait(message.EnqueuedTime, message.DeliveryCount);
         var outcome = await handler.HandleAsync(runMessage, message.DeliveryCount, args.CancellationToken);
         switch (outcome.Action)
         {

@@ -59,6 +59,7 @@ public sealed partial class StorageQueueTransport(QueueServiceClient queues, IOp
 
     private async Task DeliverAsync(IRunMessageHandler handler, QueueMessage message, CancellationToken cancellationToken)
     {
+        DivioraTelemetry.RecordQueueWait(message.InsertedOn, message.DequeueCount);
         var lease = new Lease(message.PopReceipt);
         DeliveryOutcome outcome;
         using (var handling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
