@@ -35,29 +35,8 @@ public sealed partial class ServiceBusTransport(ServiceBusClient client, IOption
     /// <inheritdoc />
     public async Task ConsumeAsync(IRunMessageHandler handler, CancellationToken cancellationToken)
     {
-        await using var processor = client.CreateProcessor(_options.Name, new ServiceBusProcessorOptions
-        {
-            AutoCompleteMessages = false,
-            MaxConcurrentCalls = 1,
-            MaxAutoLockRenewalDuration = TimeSpan.FromHours(1),
-        });
-        processor.ProcessMessageAsync += args => ProcessMessageAsync(handler, args);
-        processor.ProcessErrorAsync += args =>
-        {
-            LogProcessorError(args.ErrorSource.ToString(), args.Exception.Message);
-            return Task.CompletedTask;
-        };
-
-        await processor.StartProcessingAsync(cancellationToken);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await processor.StopProcessingAsync(CancellationToken.None);
+        await client.RunAsync(_options.Name, maxConcurrentCalls: 1, args => ProcessMessageAsync(handler, args),
+            args => LogProcessorError(args.ErrorSource.ToString(), args.Exception.Message), cancellationToken);
     }
 
     /// <summary>Handles one received message and settles it; the unit of the Service Bus tests.</summary>

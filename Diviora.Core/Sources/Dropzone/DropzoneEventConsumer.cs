@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using Diviora.Core.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,30 +21,9 @@ public sealed partial class DropzoneEventConsumer(
     public async Task ConsumeAsync(CancellationToken cancellationToken)
     {
         var queue = options.Value.EventsQueue ?? throw new InvalidOperationException($"{DropzoneOptions.Section}:EventsQueue is not set.");
-        await using var processor = client.CreateProcessor(queue, new ServiceBusProcessorOptions
-        {
-            AutoCompleteMessages = false,
-            // Copying a large file can take a while; the SDK renews the lock meanwhile.
-            MaxConcurrentCalls = 2,
-            MaxAutoLockRenewalDuration = TimeSpan.FromHours(1),
-        });
-        processor.ProcessMessageAsync += ProcessMessageAsync;
-        processor.ProcessErrorAsync += args =>
-        {
-            LogProcessorError(args.ErrorSource.ToString(), args.Exception.Message);
-            return Task.CompletedTask;
-        };
-
-        await processor.StartProcessingAsync(cancellationToken);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await processor.StopProcessingAsync(CancellationToken.None);
+        // Copying a large file can take a while; the SDK renews the lock meanwhile.
+        await client.RunAsync(queue, maxConcurrentCalls: 2, ProcessMessageAsync,
+            args => LogProcessorError(args.ErrorSource.ToString(), args.Exception.Message), cancellationToken);
     }
 
     /// <summary>Handles one received message and settles it; the unit of the event tests.</summary>
