@@ -81,7 +81,7 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
         await using var session = await BrowserSession.StartAsync(browser, platform);
         var page = await session.OpenAsync("/upload");
 
-        await page.Locator("input[type=file]").Last.SetInputFilesAsync(file);
+        await ChooseFilesAsync(page, file);
         var item = page.Locator("[data-testid=upload-item]");
         await Assertions.Expect(item).ToHaveAttributeAsync("data-state", "Ready");
         await Assertions.Expect(item.Locator("[data-testid=detected-format]")).ToHaveTextAsync("csv");
@@ -121,7 +121,7 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
         });
         await using var session = await BrowserSession.StartAsync(browser, platform);
         var page = await session.OpenAsync("/upload");
-        await page.Locator("input[type=file]").Last.SetInputFilesAsync(file);
+        await ChooseFilesAsync(page, file);
 
         var item = page.Locator("[data-testid=upload-item]");
         // The first workbook a fresh Api reads compiles its Excel reader: on a busy 2-core machine that alone has taken over 15 s.
@@ -154,7 +154,7 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
 
         await using var session = await BrowserSession.StartAsync(browser, platform);
         var page = await session.OpenAsync("/upload");
-        await page.Locator("input[type=file]").Last.SetInputFilesAsync(files);
+        await ChooseFilesAsync(page, files);
 
         await Assertions.Expect(page.Locator("[data-testid=upload-error]")).ToContainTextAsync("21 files were chosen; the first 20 are listed");
         await Assertions.Expect(page.Locator("[data-testid=upload-item]")).ToHaveCountAsync(20);
@@ -173,7 +173,7 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
 
         await using var session = await BrowserSession.StartAsync(browser, platform);
         var page = await session.OpenAsync("/upload");
-        await page.Locator("input[type=file]").Last.SetInputFilesAsync(files);
+        await ChooseFilesAsync(page, files);
         var items = page.Locator("[data-testid=upload-item]");
         await Assertions.Expect(items).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("[data-testid=upload-item][data-state=Ready]")).ToHaveCountAsync(3);
@@ -244,6 +244,19 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
         await box.FillAsync(name);
         await box.PressAsync("Tab");
         await Assertions.Expect(box).ToHaveValueAsync(name);
+    }
+
+    /// <summary>
+    /// Picks files in the newest file input, once Blazor listens to it. The circuit being up is not enough: InputFile
+    /// wires its change listener in a script call after its first interactive render, and a pick before that is lost
+    /// (a person cannot pick that fast; a test can). Blazor marks a wired input with <c>_blazorInputFileNextFileId</c>.
+    /// </summary>
+    private static async Task ChooseFilesAsync(IPage page, params string[] files)
+    {
+        await page.WaitForFunctionAsync(
+            "() => { const inputs = document.querySelectorAll('input[type=file]'); " +
+            "return inputs.length > 0 && inputs[inputs.length - 1]._blazorInputFileNextFileId !== undefined; }");
+        await page.Locator("input[type=file]").Last.SetInputFilesAsync(files);
     }
 
     private static async Task<string> BackgroundAsync(IPage page) =>
