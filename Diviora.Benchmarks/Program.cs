@@ -9,6 +9,8 @@ var postgres = ArgValue("--postgres") ?? Environment.GetEnvironmentVariable("DIV
 var skipReference = args.Contains("--skip-reference");
 var skipQueries = args.Contains("--skip-queries");
 var only = ArgValue("--warehouse");
+// JSON Lines and a JSON array of the same rows too, each timed against the CSV run.
+var jsonFormats = args.Contains("--json");
 
 if (args.Contains("--sources"))
 {
@@ -34,7 +36,27 @@ if (only is null or "sqlite")
     {
         var sqlite = SqliteImport.Measure(file, directory);
         Console.WriteLine($"sqlite3   {sqlite.TotalSeconds,8:N2} s  {rows / sqlite.TotalSeconds,12:N0} rows/s  {megabytes / sqlite.TotalSeconds,8:N1} MB/s  (.import, untyped)");
-        Console.WriteLine($"ratio     {engine.Elapsed / sqlite,8:N2} x  (target: at most 2 x)");
+        Console.WriteLine($"ratio     {engine.Elapsed / sqlite,8:N2} x  (target: at most 1.25 x)");
+        var (duck, types) = DuckDbImport.Measure(file, directory);
+        Console.WriteLine($"duckdb    {duck.TotalSeconds,8:N2} s  {rows / duck.TotalSeconds,12:N0} rows/s  {megabytes / duck.TotalSeconds,8:N1} MB/s  (read_csv_auto, typed: {types})");
+        Console.WriteLine($"ratio     {engine.Elapsed / duck,8:N2} x  (the engine against DuckDB)");
+    }
+
+    if (jsonFormats)
+    {
+        foreach (var format in (string[])["jsonl", "json"])
+        {
+            var json = StandardFile.Ensure(directory, rows, format);
+            var jsonWork = Path.Combine(directory, "engine-" + Guid.NewGuid().ToString("N"));
+            var run = await EngineRun.MeasureAsync(json, rows, $"Data Source={Path.Combine(jsonWork, "warehouse.db")}", jsonWork);
+            run.Host.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            DeleteWork(jsonWork);
+            Console.WriteLine();
+            Console.WriteLine($"{format,-9} {run.Elapsed.TotalSeconds,8:N2} s  {rows / run.Elapsed.TotalSeconds,12:N0} rows/s  {new FileInfo(json).Length / 1024.0 / 1024.0,8:N1} MB  peak {run.PeakMegabytes:N0} MB  into sqlite");
+            Console.WriteLine($"          stages: {run.Stages}");
+            Console.WriteLine($"ratio     {run.Elapsed / engine.Elapsed,8:N2} x  the CSV run (target: at most 2 x)");
+        }
     }
 
     if (!skipQueries)
@@ -65,7 +87,7 @@ if (only is null or "postgres")
         {
             var reference = await PostgresCopy.MeasureAsync(file, await PostgresCopy.CreateDatabaseAsync(postgres, "diviora_bench_copy"));
             Console.WriteLine($"\\copy     {reference.TotalSeconds,8:N2} s  {rows / reference.TotalSeconds,12:N0} rows/s  {megabytes / reference.TotalSeconds,8:N1} MB/s  (psql \\copy into a typed table)");
-            Console.WriteLine($"ratio     {engine.Elapsed / reference,8:N2} x  (target: at most 2 x)");
+            Console.WriteLine($"ratio     {engine.Elapsed / reference,8:N2} x  (target: at most 1.25 x)");
         }
 
         if (!skipQueries)
