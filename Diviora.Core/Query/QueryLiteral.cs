@@ -10,11 +10,10 @@ namespace Diviora.Core.Query;
 /// </summary>
 internal static class QueryLiteral
 {
-    private static readonly string[] TimestampFormats =
-        ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
-
-    private static readonly string[] TimestampTzFormats =
-        [.. TimestampFormats, .. TimestampFormats[1..].Select(f => f + "zzz"), .. TimestampFormats[1..].Select(f => f + "'Z'")];
+    // A date alone is its midnight; no space for the T and no ±hh offset (see IsoForms); a missing offset means UTC.
+    // The framework's format parser that read literals before also let "+2:00" and a point without digits
+    // ("10:00:00.") through: neither is ISO 8601 nor in docs/query.md, so both are refused now.
+    private const IsoForms TimestampForms = IsoForms.Date | IsoForms.Timestamp | IsoForms.OptionalSeconds;
 
     /// <summary>At most this many digits make a decimal literal, as for loaded values.</summary>
     private const int MaxDecimalDigits = 28;
@@ -47,13 +46,11 @@ internal static class QueryLiteral
                     ? number
                     : throw OutOfRange(reader, token, column),
             ColumnType.Date when token.Kind is TokenKind.Temporal or TokenKind.Text =>
-                DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
+                IsoDateTimeText.TryParse(text, IsoForms.Date, out var date) ? date.Date : null,
             ColumnType.Timestamp when token.Kind is TokenKind.Temporal or TokenKind.Text =>
-                DateTime.TryParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var timestamp) ? timestamp : null,
+                IsoDateTimeText.TryParse(text, TimestampForms, out var timestamp) ? timestamp.ToDateTime() : null,
             ColumnType.TimestampTz when token.Kind is TokenKind.Temporal or TokenKind.Text =>
-                DateTimeOffset.TryParseExact(text, TimestampTzFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-                    ? instant
-                    : null,
+                IsoDateTimeText.TryParse(text, TimestampForms | IsoForms.TimestampTz, out var instant) ? instant.ToDateTimeOffset() : null,
             _ => null,
         };
         return value ?? throw reader.Error(

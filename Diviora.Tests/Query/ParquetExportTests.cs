@@ -166,6 +166,26 @@ public sealed class ParquetExportTests
         Assert.Equal(expectedUtc, parsed.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    // The framework parsers still read the close variants the ISO reader refuses, and report what they cannot read.
+    [Theory]
+    [InlineData("2024-06-01T10:20:30.", "2024-06-01T10:20:30.0000000Z")]
+    [InlineData("2024-06-01T10:20:30+2:00", "2024-06-01T08:20:30.0000000Z")]
+    [InlineData("2024-06-01 10:20:30.Z", "2024-06-01T10:20:30.0000000Z")]
+    public void ParsesCloseVariantsOfTimestampTzText(string text, string expectedUtc)
+    {
+        Assert.Equal(expectedUtc, ParquetExport.ParseUtcTimestamp(text).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("2024-06-01T10:20")]
+    [InlineData("2024-06-01T10:20:30+14:30")]
+    [InlineData("2024-06-01T10:20:30.12345678Z")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    public void RefusesTimestampTzTextItCannotRead(string text)
+    {
+        Assert.Throws<FormatException>(() => ParquetExport.ParseUtcTimestamp(text));
+    }
+
     // ------------------------------------------------------------------ 2) names
 
     [Fact]

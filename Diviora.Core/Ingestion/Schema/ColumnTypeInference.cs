@@ -79,7 +79,7 @@ public sealed class ColumnTypeInference
 
         if (_timestampTz)
         {
-            _timestampTz = OffsetTimestampText.IsTimestampWithOffset(value);
+            _timestampTz = ColumnValues.IsTimestampTz(value);
         }
 
         if (_date || _timestamp)

@@ -57,10 +57,16 @@ public static class ColumnValues
     }
 
     /// <summary>An ISO 8601 calendar date, <c>yyyy-MM-dd</c>.</summary>
-    public static bool IsDate(ReadOnlySpan<char> value) => IsoTimestamp.IsDate(value);
+    public static bool IsDate(ReadOnlySpan<char> value) => IsoDateTimeText.TryParse(value, IsoForms.Date, out _);
 
     /// <summary>An ISO 8601 date and time without offset, with <c>T</c> or a space between them.</summary>
-    public static bool IsTimestamp(ReadOnlySpan<char> value) => IsoTimestamp.IsTimestamp(value);
+    public static bool IsTimestamp(ReadOnlySpan<char> value) => IsoDateTimeText.TryParse(value, TimestampForms, out _);
+
+    /// <summary>
+    /// An ISO 8601 date and time with its UTC offset (<c>Z</c>, <c>±hh:mm</c>, <c>±hhmm</c> or <c>±hh</c>), with
+    /// <c>T</c> or a space between date and time.
+    /// </summary>
+    public static bool IsTimestampTz(ReadOnlySpan<char> value) => IsoDateTimeText.TryParse(value, TimestampTzForms, out _);
 
     /// <summary>
     /// The value to store for a field of a column of <paramref name="type"/>, as <see cref="TryWrite"/> writes it:
@@ -105,7 +111,7 @@ public static class ColumnValues
                 return true;
             case ColumnType.Date or ColumnType.Timestamp when order != DateOrder.None:
             case ColumnType.Timestamp:
-                Span<char> canonical = stackalloc char[IsoTimestamp.MaxLength];
+                Span<char> canonical = stackalloc char[IsoDateTimeText.MaxTimestampLength];
                 if (!TryCanonicalDate(type, value, order, canonical, out var length))
                 {
                     return false;
@@ -184,6 +190,12 @@ public static class ColumnValues
 
     private const int MaxCanonicalLength = 40;
 
+    // Files write a space for the T and leave out seconds often enough that typing a column takes both.
+    private const IsoForms TimestampForms = IsoForms.Timestamp | IsoForms.SpaceSeparator | IsoForms.OptionalSeconds;
+
+    private const IsoForms TimestampTzForms =
+        IsoForms.TimestampTz | IsoForms.SpaceSeparator | IsoForms.OptionalSeconds | IsoForms.OffsetWithoutMinutes;
+
     /// <summary>
     /// A date or timestamp in ISO form, from ISO text or, for a column with a known day order, from
     /// <c>03/04/2024</c>-style text. A date column takes no time of day; a timestamp column takes dates as midnight.
@@ -203,7 +215,7 @@ public static class ColumnValues
             return DateOrderInference.TryCanonical(value, order, destination, out written) && written == 10;
         }
 
-        if (IsoTimestamp.TryCanonicalize(value, destination, out written))
+        if (IsoDateTimeText.TryCanonical(value, IsoForms.Date | TimestampForms, destination, out written))
         {
             return true;
         }
@@ -239,7 +251,7 @@ public static class ColumnValues
             return true;
         }
 
-        return OffsetTimestampText.TryCanonical(value, destination, out written);
+        return IsoDateTimeText.TryCanonical(value, TimestampTzForms, destination, out written);
     }
 
     /// <summary>Catches the one value <see cref="TryConvert"/> asks <see cref="TryWrite"/> for.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Diviora.Core.Catalog;
+using Diviora.Core.Ingestion.Schema;
 using Parquet;
 using Parquet.Schema;
 
@@ -359,147 +360,31 @@ internal static class ParquetExport
         _ => throw new InvalidCastException("Expected a yyyy-MM-ddTHH:mm:ss[.fffffff]±hh:mm string."),
     };
 
-    // Fast paths for the exact formats of the RowStream contract; anything else goes through the framework parsers,
+    // The RowStream contract's forms go through the one ISO reader; anything else goes through the framework parsers,
     // which accept close variants and produce the error messages.
 
     private static readonly string[] TimestampFormats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss.FFFFFFF"];
 
     private static readonly string[] TimestampTzFormats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK"];
 
-    internal static DateOnly ParseDate(string s)
-    {
-        if (s.Length == 10 && TryParseDateTicks(s, out long ticks))
-        {
-            return DateOnly.FromDayNumber((int)(ticks / TimeSpan.TicksPerDay));
-        }
+    // Seconds are required: warehouses always write them (see IsoForms.OptionalSeconds).
+    private const IsoForms TimestampForms = IsoForms.Timestamp | IsoForms.SpaceSeparator;
 
-        return DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-    }
+    internal static DateOnly ParseDate(string s) =>
+        IsoDateTimeText.TryParse(s, IsoForms.Date, out IsoDateTime parsed)
+            ? parsed.Date
+            : DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    internal static DateTime ParseTimestamp(string s)
-    {
-        if (TryParseLocalTicks(s, out long ticks, out int consumed) && consumed == s.Length)
-        {
-            return new DateTime(ticks, DateTimeKind.Unspecified);
-        }
+    internal static DateTime ParseTimestamp(string s) =>
+        IsoDateTimeText.TryParse(s, TimestampForms, out IsoDateTime parsed)
+            ? parsed.ToDateTime()
+            : DateTime.ParseExact(s, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.None);
 
-        return DateTime.ParseExact(s, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.None);
-    }
-
-    internal static DateTime ParseUtcTimestamp(string s)
-    {
-        if (TryParseLocalTicks(s, out long ticks, out int i) && TryParseOffsetTicks(s.AsSpan(i), out long offset))
-        {
-            long utc = ticks - offset;
-            if (utc >= DateTime.MinValue.Ticks && utc <= DateTime.MaxValue.Ticks)
-            {
-                return new DateTime(utc, DateTimeKind.Utc);
-            }
-        }
-
-        // A missing offset means UTC, never the server's time zone.
-        return DateTimeOffset.ParseExact(s, TimestampTzFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcDateTime;
-    }
-
-    /// <summary>Parses <c>yyyy-MM-dd</c> at the start of <paramref name="s"/> into ticks at midnight.</summary>
-    private static bool TryParseDateTicks(ReadOnlySpan<char> s, out long ticks)
-    {
-        ticks = 0;
-        if (s.Length < 10 || s[4] != '-' || s[7] != '-'
-            || !TryDigits(s[..4], out int year) || !TryDigits(s.Slice(5, 2), out int month) || !TryDigits(s.Slice(8, 2), out int day)
-            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
-        {
-            return false;
-        }
-
-        ticks = new DateTime(year, month, day).Ticks;
-        return true;
-    }
-
-    /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}]</c> (or a space for T) at the start of <paramref name="s"/>.</summary>
-    private static bool TryParseLocalTicks(ReadOnlySpan<char> s, out long ticks, out int consumed)
-    {
-        ticks = 0;
-        consumed = 0;
-        if (s.Length < 19 || !TryParseDateTicks(s, out long date) || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':'
-            || !TryDigits(s.Slice(11, 2), out int hour) || !TryDigits(s.Slice(14, 2), out int minute) || !TryDigits(s.Slice(17, 2), out int second)
-            || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
-        }
-
-        long fraction = 0;
-        int i = 19;
-        if (i < s.Length && s[i] == '.')
-        {
-            int start = ++i;
-            while (i < s.Length && (uint)(s[i] - '0') <= 9)
-            {
-                i++;
-            }
-
-            int digits = i - start;
-            if (digits is < 1 or > 7)
-            {
-                return false;
-            }
-
-            TryDigits(s[start..i], out int f);
-            fraction = f;
-            for (int d = digits; d < 7; d++)
-            {
-                fraction *= 10;
-            }
-        }
-
-        ticks = date + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond) + fraction;
-        consumed = i;
-        return true;
-    }
-
-    /// <summary>Parses a whole <c>±hh:mm</c>, <c>±hhmm</c>, <c>±hh</c> or <c>Z</c> into offset ticks.</summary>
-    private static bool TryParseOffsetTicks(ReadOnlySpan<char> s, out long ticks)
-    {
-        ticks = 0;
-        if (s is ['Z'])
-        {
-            return true;
-        }
-
-        // ±hh:mm as specified; ±hh and ±hhmm are accepted too (PostgreSQL prints whole-hour offsets as ±hh).
-        int minutes = 0;
-        if (s.Length is not (3 or 5 or 6) || (s[0] != '+' && s[0] != '-') || !TryDigits(s.Slice(1, 2), out int hours) || hours > 14
-            || (s.Length == 5 && (!TryDigits(s.Slice(3, 2), out minutes) || minutes > 59))
-            || (s.Length == 6 && (s[3] != ':' || !TryDigits(s.Slice(4, 2), out minutes) || minutes > 59)))
-        {
-            return false;
-        }
-
-        ticks = (hours * TimeSpan.TicksPerHour) + (minutes * TimeSpan.TicksPerMinute);
-        if (s[0] == '-')
-        {
-            ticks = -ticks;
-        }
-
-        return true;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<char> s, out int value)
-    {
-        value = 0;
-        foreach (char ch in s)
-        {
-            uint digit = (uint)(ch - '0');
-            if (digit > 9)
-            {
-                return false;
-            }
-
-            value = (value * 10) + (int)digit;
-        }
-
-        return !s.IsEmpty;
-    }
+    // A missing offset means UTC, never the server's time zone.
+    internal static DateTime ParseUtcTimestamp(string s) =>
+        IsoDateTimeText.TryParse(s, TimestampForms | IsoForms.TimestampTz | IsoForms.OffsetWithoutMinutes, out IsoDateTime parsed)
+            ? parsed.ToUtcDateTime()
+            : DateTimeOffset.ParseExact(s, TimestampTzFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcDateTime;
 
     // ---------------------------------------------------------------- output
 

@@ -57,7 +57,7 @@ public class AllocationTests
 
     private static int RecognizeAll(int count)
     {
-        Span<char> destination = stackalloc char[OffsetTimestampText.MaxCanonicalLength];
+        Span<char> destination = stackalloc char[IsoDateTimeText.MaxCanonicalLength];
         int accepted = 0;
         for (int i = 0; i < count; i++)
         {
@@ -66,8 +66,9 @@ public class AllocationTests
             string date = DateValues[i % DateValues.Length];
             accepted += DoubleText.IsDouble(number) ? 1 : 0;
             accepted += DoubleText.TryCanonical(number, destination, out _) ? 1 : 0;
-            accepted += OffsetTimestampText.IsTimestampWithOffset(timestamp) ? 1 : 0;
-            accepted += OffsetTimestampText.TryCanonical(timestamp, destination, out _) ? 1 : 0;
+            accepted += ColumnValues.IsTimestampTz(timestamp) ? 1 : 0;
+            accepted += IsoDateTimeText.TryCanonical(timestamp, IsoForms.TimestampTz | IsoForms.OffsetWithoutMinutes, destination, out _) ? 1 : 0;
+            accepted += ColumnValues.IsTimestamp(timestamp) || ColumnValues.IsDate(date) ? 1 : 0;
             accepted += DateOrderInference.TryCanonical(date, DateOrder.DayFirst, destination, out _) ? 1 : 0;
         }
 

@@ -189,6 +189,30 @@ public class CheckTests
             Apply(Column("timestamp") with { Max = Json("\"2024-01-01\"") }, "2024-01-01 00:00:01").Violation);
     }
 
+    // ISO text goes through the ISO reader; forms beyond ISO after an ISO date are still read by the framework.
+    [Theory]
+    [InlineData("2023-12-31T23:59:59.9999999Z", "is less than the minimum")]
+    [InlineData("2024-01-01T01:00+0200", "is less than the minimum")]
+    [InlineData("2024-01-01 03:00:00+02", null)]
+    [InlineData("2023-12-31t23:00:00", "is less than the minimum")]
+    [InlineData("2023-12-31 11:00 PM", "is less than the minimum")]
+    [InlineData("2023-12-31T23:59:58.99999999", "is less than the minimum")]
+    [InlineData("2023-12-31T23:59:59,5", "is less than the minimum")]
+    [InlineData("2023-12-31T23:59:60", null)]
+    [InlineData("31/12/2023 23:00", null)]
+    public void MinMax_Timestamp_ReadsIsoAndTheFrameworksWiderForms(string input, string? violation)
+    {
+        var result = Apply(Column("timestamptz") with { Min = Json("\"2024-01-01t00:00:00 +00:00\"") }, input);
+        if (violation is null)
+        {
+            Assert.True(result.IsValid);
+        }
+        else
+        {
+            Assert.Contains(violation, result.Violation, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void NullValues_SkipEveryCheckButRequired()
     {
