@@ -132,16 +132,17 @@ public sealed partial class IngestionPipeline(
     }
 
     /// <summary>
-    /// Loads straight into the dataset table inside the final transaction (PostgreSQL, for datasets without a key): the
-    /// payload streams into the table with COPY, so no row is written twice. Readers see the old rows until the commit;
+    /// Loads straight into the dataset table inside the final transaction (datasets without a key, on SQLite and
+    /// PostgreSQL): the rows stream into the table (COPY on PostgreSQL), so no row is written twice. Readers see the old rows until the commit;
     /// other runs of the dataset wait for it.
     /// </summary>
     private async Task<LoadResult> LoadDirectlyAsync(RunContext context, SchemaPlan plan, TimeSpan infer)
     {
         var stageStarted = Stopwatch.GetTimestamp();
+        var load = new DirectLoad(context.Table, plan.Columns, context.Run.Id, time.GetUtcNow().UtcDateTime);
         await using var final = await _commit.BeginAsync(context, plan);
         var staged = await _stage.RunAsync(context, plan, staging: null,
-            () => warehouse.OpenDirectAsync(context.Connection, final.Transaction, context.Table, plan.Columns, context.Run.Id, context.Cancellation));
+            () => warehouse.OpenDirectAsync(context.Connection, final.Transaction, load, context.Cancellation));
         var stagedAt = Stopwatch.GetTimestamp();
         var times = (Infer: infer, Stage: Stopwatch.GetElapsedTime(stageStarted, stagedAt));
 

@@ -112,7 +112,7 @@ internal sealed class RunCommit(IWarehouse warehouse, TimeProvider time)
         }
 
         append.AddParameter("@run", context.Run.Id.ToString());
-        append.AddParameter("@at", ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        append.AddParameter("@at", StoredText.LoadTime(ingestedAt));
         await append.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -35,11 +35,9 @@ public interface IWarehouse
 
     /// <summary>
     /// Opens a writer that appends rows to the dataset table itself, within <paramref name="transaction"/>, each
-    /// with the run id and the transaction's time as load time: nothing is visible until the transaction commits.
+    /// with the run id and a load time: nothing is visible until the transaction commits.
     /// </summary>
-    Task<IStagingWriter> OpenDirectAsync(
-        DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<DatasetColumn> columns, Guid runId,
-        CancellationToken cancellationToken) =>
+    Task<IStagingWriter> OpenDirectAsync(DbConnection connection, DbTransaction transaction, DirectLoad load, CancellationToken cancellationToken) =>
         throw new NotSupportedException("This warehouse loads through a staging table.");
 
     /// <summary>A catalog context over an open connection, enlisted in <paramref name="transaction"/> when given.</summary>

@@ -18,4 +18,8 @@ public static class StoredText
     /// <summary><c>yyyy-MM-ddTHH:mm:ss[.fffffff]±hh:mm</c>, the fraction trimmed.</summary>
     public static string TimestampTz(DateTimeOffset value) =>
         value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+
+    /// <summary>A row's load time (<c>_ingested_at</c>) as bound to a statement: UTC, seven fraction digits and <c>Z</c>.</summary>
+    public static string LoadTime(DateTime utc) =>
+        utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -28,19 +28,19 @@ public sealed class QueueGaugesTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var statistics = new FixedStatistics();
-        var gauges = new QueueGauges(statistics, Options.Create(new QueueOptions { Name = "ingestion" }),
-            services.GetRequiredService<IMeterFactory>(), NullLogger<QueueGauges>.Instance);
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var gauges = new QueueGauges(statistics, Options.Create(new QueueOptions { Name = "ingestion" }), meters, NullLogger<QueueGauges>.Instance);
 
-        Assert.Empty(Collect());
+        Assert.Empty(Collect(meters));
 
         statistics.Next = new QueueSnapshot(7, TimeSpan.FromSeconds(42.5), 2);
         await gauges.RefreshAsync(CancellationToken.None);
         var expected = new Dictionary<string, double> { ["diviora.queue.depth"] = 7, ["diviora.queue.oldest_age"] = 42.5, ["diviora.queue.dead_letters"] = 2 };
-        Assert.Equal(expected, Collect());
+        Assert.Equal(expected, Collect(meters));
 
         statistics.Next = null;
         await gauges.RefreshAsync(CancellationToken.None);
-        Assert.Equal(expected, Collect());
+        Assert.Equal(expected, Collect(meters));
         Assert.Equal(2, statistics.Reads);
     }
 
@@ -49,19 +49,23 @@ public sealed class QueueGaugesTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var statistics = new FixedStatistics { Next = new QueueSnapshot(0, null, 0) };
-        var gauges = new QueueGauges(statistics, Options.Create(new QueueOptions()), services.GetRequiredService<IMeterFactory>(), NullLogger<QueueGauges>.Instance);
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var gauges = new QueueGauges(statistics, Options.Create(new QueueOptions()), meters, NullLogger<QueueGauges>.Instance);
         await gauges.RefreshAsync(CancellationToken.None);
-        Assert.Equal(0, Collect()["diviora.queue.oldest_age"]);
+        Assert.Equal(0, Collect(meters)["diviora.queue.oldest_age"]);
     }
 
-    /// <summary>One observation of every gauge of the meter the gauges created most recently.</summary>
-    private static Dictionary<string, double> Collect()
+    /// <summary>
+    /// One observation of every queue gauge created through <paramref name="meters"/>: gauges of other tests' hosts,
+    /// running at the same time in this process, have meters of the same name from factories of their own.
+    /// </summary>
+    private static Dictionary<string, double> Collect(IMeterFactory meters)
     {
         var values = new Dictionary<string, double>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == QueueGauges.MeterName)
+            if (instrument.Meter.Name == QueueGauges.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -69,10 +69,9 @@ public sealed class PostgresWarehouse : IWarehouse, IAsyncDisposable
     public bool LoadsDirectly(DatasetSettings settings) => !settings.HasKey;
 
     /// <inheritdoc />
-    public async Task<IStagingWriter> OpenDirectAsync(
-        DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<DatasetColumn> columns, Guid runId,
-        CancellationToken cancellationToken) =>
-        await PostgresDirectWriter.OpenAsync((NpgsqlConnection)connection, _dialect, table, columns, runId, cancellationToken);
+    /// <remarks>The load time is the transaction's own (the table's default), the same for every row of the run.</remarks>
+    public async Task<IStagingWriter> OpenDirectAsync(DbConnection connection, DbTransaction transaction, DirectLoad load, CancellationToken cancellationToken) =>
+        await PostgresDirectWriter.OpenAsync((NpgsqlConnection)connection, _dialect, load.Table, load.Columns, load.RunId, cancellationToken);
 
     /// <inheritdoc />
     public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)

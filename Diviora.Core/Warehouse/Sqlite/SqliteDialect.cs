@@ -45,6 +45,23 @@ public sealed class SqliteDialect : IWarehouseDialect
     }
 
     /// <summary>
+    /// Inserts one row into the dataset table: run id (<c>?1</c>) and load time (<c>?2</c>), then its values by position
+    /// (<c>?3</c>, ...) in column order.
+    /// </summary>
+    public string InsertRow(string table, IReadOnlyList<DatasetColumn> columns)
+    {
+        var sql = new StringBuilder().Append("INSERT INTO main.").Append(Quote(table)).Append(" (")
+            .Append(Quote(SystemColumns.RunId)).Append(", ").Append(Quote(SystemColumns.IngestedAt))
+            .Append(columns.Count > 0 ? ", " : "").Append(Names(columns)).Append(") VALUES (?1, ?2");
+        for (var i = 0; i < columns.Count; i++)
+        {
+            sql.Append(", ?").Append(i + 3);
+        }
+
+        return sql.Append(')').ToString();
+    }
+
+    /// <summary>
     /// Inserts one staged row, its values bound by position (<c>?1</c>, <c>?2</c>, ...) in column order, and its
     /// payload row number last.
     /// </summary>

@@ -7,8 +7,10 @@ namespace Diviora.Core.Warehouse.Sqlite;
 
 /// <summary>
 /// The embedded warehouse: one SQLite file in write-ahead-log mode, so the Api reads while the Worker loads.
-/// Runs stage rows in a connection-private TEMP table, which takes no lock on the shared file, and hold the
-/// file's write lock only for the final append.
+/// Runs without a key write their rows straight into the dataset table inside the final transaction; keyed runs stage
+/// rows in a connection-private TEMP table, which takes no lock on the shared file, and take the file's write lock for
+/// the final merge only. Either way the file's one writer is a run's final transaction for about as long as its rows
+/// take to write.
 /// </summary>
 public sealed class SqliteWarehouse(string connectionString) : IWarehouse
 {
@@ -39,6 +41,18 @@ public sealed class SqliteWarehouse(string connectionString) : IWarehouse
     public async Task<IStagingWriter> OpenStagingAsync(
         DbConnection connection, string staging, IReadOnlyList<DatasetColumn> columns, CancellationToken cancellationToken) =>
         new PipelinedStagingWriter(await SqliteStagingWriter.OpenAsync((SqliteConnection)connection, _dialect, staging, columns, cancellationToken), columns.Count);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Appends and replaces without a key insert straight into the table: copying every row from staging afterwards
+    /// took as long as staging it, and held the write lock just as long. Keyed loads stage first, to find duplicates
+    /// and merge.
+    /// </remarks>
+    public bool LoadsDirectly(DatasetSettings settings) => !settings.HasKey;
+
+    /// <inheritdoc />
+    public Task<IStagingWriter> OpenDirectAsync(DbConnection connection, DbTransaction transaction, DirectLoad load, CancellationToken cancellationToken) =>
+        Task.FromResult<IStagingWriter>(new PipelinedStagingWriter(SqliteStagingWriter.OpenDirect((SqliteConnection)connection, _dialect, load), load.Columns.Count));
 
     /// <inheritdoc />
     public CatalogDbContext CatalogOn(DbConnection connection, DbTransaction? transaction = null)
