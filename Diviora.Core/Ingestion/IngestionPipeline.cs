@@ -665,18 +665,9 @@ public sealed partial class IngestionPipeline(
             ? await CountAsync(connection, transaction, dialect.CountRows(dataset.TableName), cancellationToken)
             : settings.IsReplace ? staged.Rows : dataset.RowCount + staged.Rows;
         dataset.UpdatedAt = now;
-        run.Status = RunStatus.Succeeded;
-        run.RowsRead = staged.Rows + staged.Rejected;
-        run.RowsLoaded = staged.Rows;
-        run.RowsRejected = staged.Rejected;
-        run.RejectsBlob = staged.RejectsBlob;
-        run.Error = null;
-        run.Format = staged.Format.ToString();
-        run.FinishedAt = now;
-        run.InferMilliseconds = (long)timings.Infer.TotalMilliseconds;
-        run.StageMilliseconds = (long)timings.Stage.TotalMilliseconds;
-        // The commit itself is not counted: it runs after this value is written.
-        run.LoadMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        // The commit itself is not counted in the load's time: it runs after the time is written.
+        run.Succeed(new LoadSummary(staged.Rows, staged.Rejected, staged.RejectsBlob, staged.Format.ToString(), timings.Infer, timings.Stage,
+            Stopwatch.GetElapsedTime(started)), now);
         if (run.SourceId is { } sourceId && run.Cursor is { } cursor && run.StartedAt is { } runStarted)
         {
             // An incremental source moves on only with a run that loaded: a failed run leaves the cursor where it was.
