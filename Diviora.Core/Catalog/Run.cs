@@ -20,6 +20,19 @@ public sealed class Run
         BlobName = blobName;
     }
 
+    // Every new run, queued or replayed, starts here.
+    private Run(Guid id, RunPayload payload, string? startedBy, DateTime createdAt)
+        : this(id, payload.BlobName)
+    {
+        Status = RunStatus.Queued;
+        FileName = payload.FileName;
+        SizeBytes = payload.SizeBytes;
+        Options = payload.Options;
+        FetchMilliseconds = payload.FetchMilliseconds;
+        StartedBy = startedBy;
+        CreatedAt = createdAt;
+    }
+
     public Guid Id { get; private set; }
 
     public int DatasetId { get; private set; }
@@ -105,19 +118,12 @@ public sealed class Run
     /// of <paramref name="source"/> keeps its name and mapping as they are now.
     /// </summary>
     public static Run Queue(Guid id, Dataset dataset, RunPayload payload, string? startedBy, DateTime createdAt, Source? source = null) =>
-        new(id, payload.BlobName)
+        new(id, payload, startedBy, createdAt)
         {
             Dataset = dataset,
-            Status = RunStatus.Queued,
-            FileName = payload.FileName,
-            SizeBytes = payload.SizeBytes,
-            Options = payload.Options,
-            FetchMilliseconds = payload.FetchMilliseconds,
             SourceId = source?.Id,
             SourceName = source?.Name,
             Mapping = source?.Mapping,
-            StartedBy = startedBy,
-            CreatedAt = createdAt,
         };
 
     /// <summary>
@@ -133,17 +139,11 @@ public sealed class Run
         }
 
         // Payloads are never overwritten, so the replay reads the very bytes this run read.
-        return new Run(id, BlobName)
+        return new Run(id, new RunPayload(BlobName, FileName, SizeBytes, Options), startedBy, createdAt)
         {
             DatasetId = DatasetId,
-            Status = RunStatus.Queued,
-            FileName = FileName,
-            SizeBytes = SizeBytes,
-            Options = Options,
             SourceName = SourceName,
             Mapping = Mapping,
-            StartedBy = startedBy,
-            CreatedAt = createdAt,
         };
     }
 
