@@ -36,15 +36,8 @@ internal static class EngineRun
         await using (var connection = await warehouse.OpenAsync(CancellationToken.None))
         await using (var catalog = warehouse.CatalogOn(connection))
         {
-            catalog.Runs.Add(new Run
-            {
-                Id = runId,
-                Dataset = Dataset.Create("standard", DateTime.UtcNow),
-                BlobName = Path.GetFileName(file),
-                FileName = Path.GetFileName(file),
-                Status = RunStatus.Queued,
-                CreatedAt = DateTime.UtcNow,
-            });
+            catalog.Runs.Add(Run.Queue(runId, Dataset.Create("standard", DateTime.UtcNow),
+                new RunPayload(Path.GetFileName(file), Path.GetFileName(file)), startedBy: null, DateTime.UtcNow));
             await catalog.SaveChangesAsync();
         }
 
@@ -54,7 +47,7 @@ internal static class EngineRun
         await using (var catalog = warehouse.CatalogOn(connection))
         {
             var queued = await catalog.Runs.FindAsync(runId);
-            (queued!.Status, queued.Attempts) = (RunStatus.Running, 1);
+            queued!.Start(DateTime.UtcNow);
             await catalog.SaveChangesAsync();
         }
 

@@ -106,22 +106,7 @@ public static class RunsApi
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var replay = new Run
-        {
-            Id = Guid.CreateVersion7(),
-            DatasetId = original.DatasetId,
-            Status = RunStatus.Queued,
-            FileName = original.FileName,
-            // Payloads are never overwritten, so the replay reads the very bytes the run read.
-            BlobName = original.BlobName,
-            SizeBytes = original.SizeBytes,
-            Options = original.Options,
-            // The same mapping and _source, but no source: a replay fetches nothing and moves no cursor.
-            SourceName = original.SourceName,
-            Mapping = original.Mapping,
-            StartedBy = Actor.NameOf(user),
-            CreatedAt = now,
-        };
+        var replay = original.Replay(Guid.CreateVersion7(), Actor.NameOf(user), now);
         catalog.Runs.Add(replay);
         await catalog.SaveChangesAsync(cancellationToken);
         return await RunQueueing.SendOrFailAsync(catalog, queue, replay, now) is { } notQueued

@@ -202,18 +202,8 @@ public static class UploadsApi
         }
 
         var dataset = await Dataset.FindOrCreateAsync(catalog, datasetName, time.GetUtcNow().UtcDateTime, cancellationToken);
-        var run = new Run
-        {
-            Id = runId,
-            Dataset = dataset,
-            Status = RunStatus.Queued,
-            FileName = fileName,
-            BlobName = blobName,
-            SizeBytes = body.BytesRead,
-            Options = RunOptions.Serialize(formatOptions),
-            StartedBy = startedBy,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        };
+        var run = Run.Queue(runId, dataset, new RunPayload(blobName, fileName, body.BytesRead, RunOptions.Serialize(formatOptions)), startedBy,
+            time.GetUtcNow().UtcDateTime);
         catalog.Runs.Add(run);
         await catalog.SaveChangesAsync(cancellationToken);
 

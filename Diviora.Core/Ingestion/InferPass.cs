@@ -34,7 +34,7 @@ internal sealed class InferPass(RecordReaders readers)
 
     private async Task<List<InferredColumn>> InferAsync(RunContext context)
     {
-        var (reader, _) = await RunPayload.OpenAsync(readers, context, rowsChecked: false);
+        var (reader, _) = await RunRecords.OpenAsync(readers, context, rowsChecked: false);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
         var rules = RunFields.RulesFor(context.Rules, names);

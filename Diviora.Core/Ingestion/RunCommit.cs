@@ -158,18 +158,9 @@ internal sealed class RunCommit(IWarehouse warehouse, TimeProvider time)
             ? await CountAsync(connection, transaction, dialect.CountRows(dataset.TableName), cancellationToken)
             : settings.IsReplace ? staged.Rows : dataset.RowCount + staged.Rows;
         dataset.UpdatedAt = now;
-        run.Status = RunStatus.Succeeded;
-        run.RowsRead = staged.Rows + staged.Rejected;
-        run.RowsLoaded = staged.Rows;
-        run.RowsRejected = staged.Rejected;
-        run.RejectsBlob = staged.RejectsBlob;
-        run.Error = null;
-        run.Format = staged.Format.ToString();
-        run.FinishedAt = now;
-        run.InferMilliseconds = (long)times.Infer.TotalMilliseconds;
-        run.StageMilliseconds = (long)times.Stage.TotalMilliseconds;
-        // The commit itself is not counted: it runs after this value is written.
-        run.LoadMilliseconds = (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds;
+        // The commit itself is not counted in the load's time: it runs after the time is written.
+        run.Succeed(new LoadSummary(staged.Rows, staged.Rejected, staged.RejectsBlob, staged.Format.ToString(), times.Infer, times.Stage,
+            Stopwatch.GetElapsedTime(loadStarted)), now);
         if (run.SourceId is { } sourceId && run.Cursor is { } cursor && run.StartedAt is { } runStarted)
         {
             // An incremental source moves on only with a run that loaded: a failed run leaves the cursor where it was.

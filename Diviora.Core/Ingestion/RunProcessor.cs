@@ -19,8 +19,6 @@ public sealed partial class RunProcessor(
     SourcePayloads? payloads = null)
     : IRunMessageHandler
 {
-    private const int MaxErrorLength = 4000;
-
     /// <inheritdoc />
     public async Task<DeliveryOutcome> HandleAsync(RunMessage message, int deliveryCount, CancellationToken cancellationToken)
     {
@@ -94,15 +92,12 @@ public sealed partial class RunProcessor(
     private async Task<int?> StartAsync(Guid runId, CancellationToken cancellationToken) =>
         await UpdateRunAsync(runId, run =>
         {
-            // Running means an earlier attempt died mid-way; its rows never committed, so it is safe to start over.
-            if (run.Status is not (RunStatus.Queued or RunStatus.Running))
+            if (run.HasEnded)
             {
                 return null;
             }
 
-            run.Status = RunStatus.Running;
-            run.StartedAt ??= time.GetUtcNow().UtcDateTime;
-            run.Attempts++;
+            run.Start(time.GetUtcNow().UtcDateTime);
             return run.Attempts;
         }, cancellationToken);
 
@@ -114,8 +109,7 @@ public sealed partial class RunProcessor(
                 return (int?)null;
             }
 
-            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Succeeded, null, time.GetUtcNow().UtcDateTime);
-            (run.RowsRead, run.RowsLoaded, run.RowsRejected) = (0, 0, 0);
+            run.SucceedEmpty(time.GetUtcNow().UtcDateTime);
             return 0;
         }, cancellationToken);
 
@@ -127,14 +121,7 @@ public sealed partial class RunProcessor(
                 return (int?)null;
             }
 
-            if (rejected is not null)
-            {
-                (run.RowsRead, run.RowsRejected, run.RejectsBlob) = (rejected.RowsRead, rejected.RowsRejected, rejected.RejectsBlob);
-            }
-
-            run.Status = RunStatus.Failed;
-            run.Error = Truncate(error);
-            run.FinishedAt = time.GetUtcNow().UtcDateTime;
+            run.Fail(error, time.GetUtcNow().UtcDateTime, rejected);
             return 0;
         }, cancellationToken);
 
@@ -146,8 +133,7 @@ public sealed partial class RunProcessor(
                 return (int?)null;
             }
 
-            run.Status = RunStatus.Queued;
-            run.Error = Truncate(error);
+            run.Requeue(error);
             return 0;
         }, cancellationToken);
 
@@ -185,8 +171,6 @@ public sealed partial class RunProcessor(
             ? $"Azure Storage answered {storage.Status} ({storage.ErrorCode ?? "no error code"}): {firstLine}"
             : firstLine;
     }
-
-    private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} is unknown or has ended; the message changes nothing")]
     private partial void LogNothingToDo(Guid runId);

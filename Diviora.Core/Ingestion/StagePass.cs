@@ -27,7 +27,7 @@ internal sealed class StagePass(IWarehouse warehouse, RecordReaders readers, IRe
         var (run, settings, cancellationToken) = (context.Run, context.Settings, context.Cancellation);
         var nullTokens = context.NullTokens;
         var columns = plan.Columns;
-        var (reader, format) = await RunPayload.OpenAsync(readers, context, rowsChecked: true);
+        var (reader, format) = await RunRecords.OpenAsync(readers, context, rowsChecked: true);
         using var _ = reader;
         var target = plan.Targets;
         if (reader.Header.Count != target.Length)

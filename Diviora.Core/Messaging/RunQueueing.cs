@@ -21,7 +21,7 @@ public static class RunQueueing
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, $"The run could not be queued: {e.Message}", now);
+            run.Fail($"The run could not be queued: {e.Message}", now);
             await catalog.SaveChangesAsync(CancellationToken.None);
             return run.Error;
         }

@@ -106,14 +106,7 @@ public sealed class SourcePayloads(
             activity?.SetTag("diviora.source.records", fetched.Records);
             DivioraTelemetry.RecordsFetched.Add(fetched.Records, new KeyValuePair<string, object?>("diviora.source.kind", source.Kind));
             var fetchedIn = Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            var recorded = await catalog.Runs
-                .Where(r => r.Id == runId && r.Attempts == attempt && r.Status == RunStatus.Running)
-                .ExecuteUpdateAsync(r => r
-                    .SetProperty(x => x.BlobName, blobName)
-                    .SetProperty(x => x.SizeBytes, size)
-                    .SetProperty(x => x.Cursor, fetched.Cursor)
-                    .SetProperty(x => x.FetchMilliseconds, fetchedIn), cancellationToken);
-            if (recorded == 0)
+            if (!await Run.RecordFetchAsync(catalog.Runs, runId, attempt, new RunFetch(blobName, size, fetched.Cursor, fetchedIn), cancellationToken))
             {
                 await raw.DeleteIfExistsAsync(blobName, CancellationToken.None);
                 throw new RunSupersededException(runId);

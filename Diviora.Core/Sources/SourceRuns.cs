@@ -37,16 +37,10 @@ public static class SourceRuns
     {
         var runId = Guid.CreateVersion7();
         var fileName = source.Name + ".jsonl";
-        var run = new Run
-        {
-            Id = runId,
-            BlobName = RawStore.BlobNameFor(source.DatasetName, runId, fileName),
-            FileName = fileName,
-            Options = RunOptions.Serialize(new FormatOptions { Format = "jsonl" }),
-            Dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken),
-            StartedBy = startedBy,
-        };
-
+        var payload = new RunPayload(RawStore.BlobNameFor(source.DatasetName, runId, fileName), fileName,
+            Options: RunOptions.Serialize(new FormatOptions { Format = "jsonl" }));
+        var dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken);
+        Run run;
         await using (var transaction = await catalog.Database.BeginTransactionAsync(cancellationToken))
         {
             var seen = source.LastRunAt;
@@ -60,7 +54,8 @@ public static class SourceRuns
                 return new SourceRunStart(null, active);
             }
 
-            Prepare(catalog, source, run, now);
+            run = Run.Queue(runId, dataset, payload, startedBy, now, source);
+            catalog.Runs.Add(run);
             await catalog.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -74,17 +69,19 @@ public static class SourceRuns
     }
 
     /// <summary>
-    /// Adds <paramref name="run"/> (its id, blob, file name and options set by the caller) to the catalog as a Queued
-    /// run of <paramref name="source"/>, and sends its message. Used for drop-zone files, one run each. When the message
-    /// cannot be sent the run stays Queued: the file stays in the drop zone, and the next scan sends it again.
+    /// Adds run <paramref name="runId"/> of <paramref name="source"/>, whose <paramref name="payload"/> is stored already,
+    /// to the catalog as Queued (started by <see cref="RunStarters.DropZone"/>), and sends its message. Used for drop-zone
+    /// files, one run each. When the message cannot be sent the run stays Queued: the file stays in the drop zone, and
+    /// the next scan sends it again.
     /// </summary>
     /// <exception cref="DbUpdateException">A run with the same id exists already.</exception>
     /// <exception cref="SourceRunException">The message could not be sent.</exception>
     public static async Task<Run> QueueAsync(
-        CatalogDbContext catalog, IIngestionQueue queue, Source source, Run run, DateTime now, CancellationToken cancellationToken)
+        CatalogDbContext catalog, IIngestionQueue queue, Source source, Guid runId, RunPayload payload, DateTime now, CancellationToken cancellationToken)
     {
-        run.Dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken);
-        Prepare(catalog, source, run, now);
+        var dataset = await Dataset.FindOrCreateAsync(catalog, source.DatasetName, now, cancellationToken);
+        var run = Run.Queue(runId, dataset, payload, RunStarters.DropZone, now, source);
+        catalog.Runs.Add(run);
         await catalog.SaveChangesAsync(cancellationToken);
         await catalog.Sources.Where(s => s.Id == source.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastRunAt, now), cancellationToken);
         try
@@ -97,16 +94,6 @@ public static class SourceRuns
         }
 
         return run;
-    }
-
-    private static void Prepare(CatalogDbContext catalog, Source source, Run run, DateTime now)
-    {
-        run.Status = RunStatus.Queued;
-        run.SourceId = source.Id;
-        run.SourceName = source.Name;
-        run.Mapping = source.Mapping;
-        run.CreatedAt = now;
-        catalog.Runs.Add(run);
     }
 }
 

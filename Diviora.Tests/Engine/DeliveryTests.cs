@@ -43,7 +43,7 @@ public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixtu
     {
         await using var engine = await fixture.EngineAsync(kind);
         var runId = await engine.QueueRunAsync("crashed", Csv);
-        await engine.UpdateRunAsync(runId, run => (run.Status, run.Attempts, run.StartedAt) = (RunStatus.Running, 1, DateTime.UtcNow));
+        await engine.UpdateRunAsync(runId, run => run.Start(DateTime.UtcNow));
 
         var outcome = await engine.Get<IRunMessageHandler>().HandleAsync(new RunMessage(runId, null, null), 2, CancellationToken.None);
 
@@ -86,7 +86,11 @@ public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixtu
         await using var engine = await fixture.EngineAsync(kind);
         var runId = await engine.QueueRunAsync("taken-over", Csv);
         // Attempt 1 is still working while a redelivery started attempt 2.
-        await engine.UpdateRunAsync(runId, run => (run.Status, run.Attempts) = (RunStatus.Running, 2));
+        await engine.UpdateRunAsync(runId, run =>
+        {
+            run.Start(DateTime.UtcNow);
+            run.Start(DateTime.UtcNow);
+        });
 
         await Assert.ThrowsAsync<RunSupersededException>(() => engine.Get<IngestionPipeline>().LoadAsync(runId, attempt: 1, CancellationToken.None));
 

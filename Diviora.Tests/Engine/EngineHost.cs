@@ -81,15 +81,8 @@ public sealed class EngineHost : IAsyncDisposable
         await using var catalog = await CatalogAsync();
         var normalized = dataset.ToLowerInvariant();
         var existing = await catalog.Datasets.SingleOrDefaultAsync(d => d.NormalizedName == normalized);
-        catalog.Runs.Add(new Run
-        {
-            Id = runId,
-            Dataset = existing ?? Dataset.Create(dataset, DateTime.UtcNow),
-            BlobName = blobName,
-            FileName = fileName,
-            Status = RunStatus.Queued,
-            CreatedAt = DateTime.UtcNow,
-        });
+        catalog.Runs.Add(Run.Queue(runId, existing ?? Dataset.Create(dataset, DateTime.UtcNow), new RunPayload(blobName, fileName), startedBy: null,
+            DateTime.UtcNow));
         await catalog.SaveChangesAsync();
         return runId;
     }

@@ -156,7 +156,11 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         }
 
         // Attempt 1 fetches while attempt 2 has taken the run over.
-        await engine.UpdateRunAsync(queued.Id, r => (r.Status, r.Attempts) = (RunStatus.Running, 2));
+        await engine.UpdateRunAsync(queued.Id, r =>
+        {
+            r.Start(DateTime.UtcNow);
+            r.Start(DateTime.UtcNow);
+        });
         await Assert.ThrowsAsync<Diviora.Core.Ingestion.RunSupersededException>(() => engine.Get<SourcePayloads>().EnsureAsync(queued.Id, 1, CancellationToken.None));
         var after = await engine.RunAsync(queued.Id);
         Assert.Equal((queued.BlobName, (long?)null, (string?)null), (after.BlobName, after.FetchMilliseconds, after.Cursor));
@@ -191,10 +195,10 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         Assert.Equal(new DateTime(2026, 3, 28, 23, 15, 0, DateTimeKind.Utc), (await SourceAsync(engine, source.Id)).NextRunAt);
 
         // Its run is still going: the next tick is skipped, not stacked.
-        await engine.UpdateRunAsync(fired.Id, r => (r.Status, r.Attempts) = (RunStatus.Running, 1));
+        await engine.UpdateRunAsync(fired.Id, r => r.Start(time.GetUtcNow().UtcDateTime));
         time.Advance(TimeSpan.FromMinutes(15));
         Assert.Empty(await scheduler.TickAsync(CancellationToken.None));
-        await engine.UpdateRunAsync(fired.Id, r => r.Status = RunStatus.Succeeded);
+        await engine.UpdateRunAsync(fired.Id, r => r.SucceedEmpty(time.GetUtcNow().UtcDateTime));
 
         // Three hours down, across the night Berlin springs forward: one catch-up run, then the regular ticks.
         time.Advance(TimeSpan.FromHours(3));
@@ -318,11 +322,8 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
         var runId = DropzoneIntake.RunIdFor(source.Id, listed);
         await using (var catalog = engine.Get<IWarehouse>().CreateCatalog())
         {
-            catalog.Runs.Add(new Run
-            {
-                Id = runId, Dataset = await Dataset.FindOrCreateAsync(catalog, "dropped", DateTime.UtcNow, CancellationToken.None),
-                Status = RunStatus.Queued, BlobName = "dropped/none", SourceId = source.Id, SourceName = source.Name, CreatedAt = DateTime.UtcNow,
-            });
+            catalog.Runs.Add(Run.Queue(runId, await Dataset.FindOrCreateAsync(catalog, "dropped", DateTime.UtcNow, CancellationToken.None),
+                new RunPayload("dropped/none", FileName: null), startedBy: null, DateTime.UtcNow, source));
             await catalog.SaveChangesAsync();
         }
 

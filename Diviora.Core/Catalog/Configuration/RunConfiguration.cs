@@ -12,7 +12,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.FileName).HasMaxLength(1024);
         builder.Property(r => r.BlobName).HasMaxLength(1024);
-        builder.Property(r => r.Error).HasMaxLength(4000);
+        builder.Property(r => r.Error).HasMaxLength(Run.MaxErrorLength);
         builder.Property(r => r.Options).HasMaxLength(2000);
         builder.Property(r => r.Format).HasMaxLength(200);
         builder.Property(r => r.RejectsBlob).HasMaxLength(1024);

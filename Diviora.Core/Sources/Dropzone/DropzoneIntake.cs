@@ -130,18 +130,13 @@ public sealed partial class DropzoneIntake(
                 // Stored already by an earlier attempt or another worker: the same version of the same file.
             }
 
-            var run = new Run
+            var payload = new RunPayload(blobName, blob.Name, blob.Size)
             {
-                Id = runId,
-                BlobName = blobName,
-                FileName = blob.Name,
-                SizeBytes = blob.Size,
                 FetchMilliseconds = Math.Max(1, (long)Stopwatch.GetElapsedTime(copying).TotalMilliseconds),
-                StartedBy = RunStarters.DropZone,
             };
             try
             {
-                await SourceRuns.QueueAsync(catalog, queue, source, run, time.GetUtcNow().UtcDateTime, cancellationToken);
+                await SourceRuns.QueueAsync(catalog, queue, source, runId, payload, time.GetUtcNow().UtcDateTime, cancellationToken);
                 startedHere = true;
                 LogReceived(blob.Name, source.Name, runId);
             }

@@ -4,8 +4,8 @@ using Diviora.Core.Sources;
 
 namespace Diviora.Core.Ingestion;
 
-/// <summary>Opens a run's payload for a pass; a source's run reads it through the source's mapping, which adds <c>_source</c>.</summary>
-internal static class RunPayload
+/// <summary>Opens a run's records for a pass; a source's run reads it through the source's mapping, which adds <c>_source</c>.</summary>
+internal static class RunRecords
 {
     /// <param name="readers">The readers of stored payloads.</param>
     /// <param name="context">The run attempt.</param>
