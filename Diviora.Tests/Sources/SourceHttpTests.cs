@@ -25,7 +25,7 @@ public sealed class SourceHttpTests
         var time = new RecordedTime();
         using var http = SourceHttp.CreateClient(LoopbackPolicy.Instance, time);
 
-        var result = await new RestFetcher(http, FixedSecrets.Of([])).FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None);
+        var result = await FetchAsync(http, server);
 
         Assert.Equal(2, result.Records);
         Assert.Equal(2, server.Calls);
@@ -49,7 +49,7 @@ public sealed class SourceHttpTests
         var time = new RecordedTime();
         using var http = SourceHttp.CreateClient(LoopbackPolicy.Instance, time);
 
-        var result = await new RestFetcher(http, FixedSecrets.Of([])).FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None);
+        var result = await FetchAsync(http, server);
 
         Assert.Equal(2, result.Records);
         Assert.Equal([TimeSpan.FromSeconds(3)], time.Waits);
@@ -62,8 +62,7 @@ public sealed class SourceHttpTests
         var time = new RecordedTime();
         using var http = SourceHttp.CreateClient(LoopbackPolicy.Instance, time);
 
-        var error = await Assert.ThrowsAsync<RestFetchException>(() =>
-            new RestFetcher(http, FixedSecrets.Of([])).FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RestFetchException>(() => FetchAsync(http, server));
 
         Assert.Equal(400, error.StatusCode);
         Assert.StartsWith($"Page 1 ({server.Url}) failed with HTTP 400 Bad Request", error.Message, StringComparison.Ordinal);
@@ -91,9 +90,7 @@ public sealed class SourceHttpTests
         await using var server = await ScriptedServer.StartAsync((_, ctx) => Status(ctx, 500));
         using var provider = Container(LoopbackPolicy.Instance, services => services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler()));
         var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(SourceHttp.ClientName);
-        var fetcher = new RestFetcher(http, FixedSecrets.Of([]), new RestFetchOptions { MaxAttempts = 3, BaseBackoff = TimeSpan.FromMilliseconds(1) });
-
-        var error = await Assert.ThrowsAsync<RestFetchException>(() => fetcher.FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RestFetchException>(() => FetchAsync(http, server, new RestFetchOptions { MaxAttempts = 3 }));
 
         Assert.StartsWith($"Gave up on page 1 ({server.Url}) after 3 attempts", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, server.Calls);
@@ -118,10 +115,8 @@ public sealed class SourceHttpTests
             await ctx.Response.WriteAsync("]");
         });
         using var http = SourceHttp.CreateClient(LoopbackPolicy.Instance);
-        await new RestFetcher(http, FixedSecrets.Of([])).FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None);
-        var fetcher = new RestFetcher(http, FixedSecrets.Of([]), new RestFetchOptions { RequestTimeout = TimeSpan.FromMilliseconds(500), TotalTimeout = TimeSpan.FromMilliseconds(700) });
-
-        var result = await fetcher.FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None);
+        await FetchAsync(http, server);
+        var result = await FetchAsync(http, server, new RestFetchOptions { RequestTimeout = TimeSpan.FromMilliseconds(500), TotalTimeout = TimeSpan.FromMilliseconds(700) });
 
         Assert.Equal(4, result.Records);
         Assert.Equal(2, server.Calls);
@@ -138,9 +133,7 @@ public sealed class SourceHttpTests
             await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
         });
         using var http = SourceHttp.CreateClient(LoopbackPolicy.Instance);
-        var fetcher = new RestFetcher(http, FixedSecrets.Of([]), new RestFetchOptions { ReadTimeout = TimeSpan.FromMilliseconds(300) });
-
-        var error = await Assert.ThrowsAsync<RestFetchException>(() => fetcher.FetchAsync(Plain(server), null, Stream.Null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RestFetchException>(() => FetchAsync(http, server, new RestFetchOptions { ReadTimeout = TimeSpan.FromMilliseconds(300) }));
 
         Assert.Equal($"Page 1 ({server.Url}) was not read within 0.3 s (ReadTimeout).", error.Message);
         Assert.Equal(1, server.Calls);
@@ -156,7 +149,9 @@ public sealed class SourceHttpTests
         return services.BuildServiceProvider();
     }
 
-    private static RestSettings Plain(ScriptedServer server) => new() { Url = server.Url };
+    /// <summary>Fetches the server's <c>/records</c>, an array of records, through <paramref name="http"/>.</summary>
+    private static Task<RestFetchResult> FetchAsync(HttpClient http, ScriptedServer server, RestFetchOptions? options = null) =>
+        new RestFetcher(http, FixedSecrets.Of([]), options).FetchAsync(new RestSettings { Url = server.Url }, null, Stream.Null, CancellationToken.None);
 
     private static Task Status(HttpContext ctx, int status)
     {
