@@ -44,7 +44,7 @@ internal static class SourceBench
         await using var api = await PagedApi.StartAsync(rows);
         // The real sources client, with the local API as the one private endpoint allowed.
         using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse("127.0.0.1")));
-        var rest = new RestFetcher(http, secrets, TimeProvider.System);
+        var rest = new RestFetcher(http, secrets);
         var restSettings = new RestSettings
         {
             Url = api.Url, RecordsPath = "$.data",

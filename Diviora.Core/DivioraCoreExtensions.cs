@@ -44,15 +44,16 @@ public static class DivioraCoreExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawStore>();
         builder.Services.AddSingleton<IncomingStore>();
-        // Sources' requests go through a client of their own (see SourceHttp): the fetcher retries and times out by
-        // itself, so no shared resilience handler may add its own on top. Every connection a source makes goes through
-        // the network policy; a bad AllowPrivateEndpoints fails the start, not the first run.
+        // Sources' requests go through a client of their own (see SourceHttp): every connection a source makes goes through
+        // the network policy, and its retries and time-outs are the fetchers', whatever handlers the host gives other
+        // clients. A bad AllowPrivateEndpoints fails the start, not the first run.
         builder.Services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section);
         builder.Services.AddSingleton(sp =>
         {
             var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
             return new SourceNetworkPolicy(PrivateEndpoints.Parse(sources.AllowPrivateEndpoints), PrivateEndpoints.Parse(sources.SqlServerEndpoints, SourceNetworkPolicy.SqlServerEndpointsKey));
         });
+        builder.Services.AddSourceHttp();
         builder.Services.AddOptions<DatabaseFetchOptions>().BindConfiguration(DatabaseFetchOptions.Section)
             .Validate(o => SqliteSourceFile.KeepsOut(o.SqliteFolder, warehouse), $"{DatabaseFetchOptions.Section}:SqliteFolder holds the warehouse's own file: SQLite sources could read it. Give them a folder of their own.")
             .ValidateOnStart();
@@ -60,14 +61,18 @@ public static class DivioraCoreExtensions
         {
             var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
             var policy = sp.GetRequiredService<SourceNetworkPolicy>();
-            var http = SourceHttp.CreateClient(policy);
-            var (secrets, time) = (sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<TimeProvider>());
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(SourceHttp.ClientName);
+            var secrets = sp.GetRequiredService<ISecretStore>();
             var rest = new RestFetchOptions { MaxResponseBytes = sources.MaxResponseBytes, MaxRecords = sources.MaxRecordsPerRun };
             var database = sp.GetRequiredService<IOptions<DatabaseFetchOptions>>().Value with { MaxRecords = sources.MaxRecordsPerRun };
             return new SourcePayloads(
                 sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
-                new RestFetcher(http, secrets, time, rest),
-                new RestFetcher(http, secrets, time, rest with { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30) }),
+                new RestFetcher(http, secrets, rest),
+                new RestFetcher(http, secrets, rest with
+                {
+                    MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30),
+                    TotalTimeout = TimeSpan.FromSeconds(75), ReadTimeout = TimeSpan.FromSeconds(30),
+                }),
                 new DatabaseFetcher(secrets, policy, database));
         });
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());

@@ -266,7 +266,7 @@ public sealed class RestFetcherTests
             });
         }, checkAuthorization: false);
         var secrets = FixedSecrets.Of(new() { ["crm-token"] = "Bearer wrong-value-123" });
-        var fetcher = new RestFetcher(server.Client, secrets, new RecordedTime());
+        var fetcher = new RestFetcher(server.ClientFor(new RecordedTime()), secrets);
         var messages = new List<string>();
 
         foreach (var path in new[] { "/echo401", "/echo500" })
@@ -345,8 +345,8 @@ public sealed class RestFetcherTests
     public async Task A_source_pointed_at_the_cloud_metadata_address_fails_at_once_without_a_request()
     {
         // Even a policy that allows every private range never reaches a metadata endpoint.
-        using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse("169.254.0.0/16, 10.0.0.0/8")));
-        var fetcher = new RestFetcher(http, FixedSecrets.Of([]), new RecordedTime());
+        using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse("169.254.0.0/16, 10.0.0.0/8")), new RecordedTime());
+        var fetcher = new RestFetcher(http, FixedSecrets.Of([]));
         var settings = new RestSettings { Url = "http://169.254.169.254/metadata/identity/oauth2/token", Headers = new Dictionary<string, string> { ["Metadata"] = "true" } };
 
         var error = await Assert.ThrowsAsync<RestFetchException>(() => fetcher.FetchAsync(settings, null, Stream.Null, CancellationToken.None));
@@ -355,7 +355,7 @@ public sealed class RestFetcherTests
     }
 
     private static RestFetcher Fetcher(TestServer server, RecordedTime time, RestFetchOptions? options = null) =>
-        new(server.Client, FixedSecrets.Of(new() { ["crm-token"] = Token }), time, options ?? new RestFetchOptions
+        new(server.ClientFor(time), FixedSecrets.Of(new() { ["crm-token"] = Token }), options ?? new RestFetchOptions
         {
             // Each hang costs one timeout of real time; 1.5 s keeps a slow first request on a busy machine from
             // passing for a hang.
@@ -456,26 +456,6 @@ public sealed class RestFetcherTests
         }
     }
 
-    /// <summary>Waits complete at once; each wait asked for is recorded. Now is a fixed instant.</summary>
-    private sealed class RecordedTime : TimeProvider
-    {
-        public static readonly DateTimeOffset Now = new(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
-
-        private readonly ConcurrentQueue<TimeSpan> _waits = new();
-
-        public List<TimeSpan> Waits => [.. _waits];
-
-        public override DateTimeOffset GetUtcNow() => Now;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            _waits.Enqueue(dueTime);
-            var timer = new Timer(callback, state, Timeout.Infinite, Timeout.Infinite);
-            timer.Change(1, Timeout.Infinite);
-            return timer;
-        }
-    }
-
     /// <summary>An in-memory secret store.</summary>
 
     /// <summary>
@@ -492,16 +472,23 @@ public sealed class RestFetcherTests
         {
             _app = app;
             _base = address;
-            Client = SourceHttp.CreateClient(LoopbackPolicy.Instance);
         }
 
-        public HttpClient Client { get; }
+        private List<HttpClient> Clients { get; } = [];
 
         public ConcurrentQueue<string> Requests { get; } = new();
 
         public List<string> Failures { get; } = [];
 
         public string Url(string path) => _base + path;
+
+        /// <summary>A sources client whose retry waits run on <paramref name="time"/>.</summary>
+        public HttpClient ClientFor(RecordedTime time)
+        {
+            var client = SourceHttp.CreateClient(LoopbackPolicy.Instance, time);
+            Clients.Add(client);
+            return client;
+        }
 
         public static async Task<TestServer> StartAsync(Action<WebApplication> map, bool flaky = false, bool checkAuthorization = true)
         {
@@ -566,7 +553,7 @@ public sealed class RestFetcherTests
 
         public async ValueTask DisposeAsync()
         {
-            Client.Dispose();
+            Clients.ForEach(c => c.Dispose());
             await _app.StopAsync();
             await _app.DisposeAsync();
         }

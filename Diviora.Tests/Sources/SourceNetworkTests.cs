@@ -81,7 +81,7 @@ public sealed class SourceNetworkTests
         Assert.True(SecretHosts.TryParse(["127.0.0.1"], out var hosts, out _));
         await secrets.SetAsync("crm-token", Token, hosts, "test", CancellationToken.None);
         using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse("127.0.0.1")));
-        var fetcher = new RestFetcher(http, secrets, TimeProvider.System);
+        var fetcher = new RestFetcher(http, secrets);
 
         await fetcher.FetchAsync(WithToken(origin.Url("/moved")), null, Stream.Null, CancellationToken.None);
         await fetcher.FetchAsync(WithToken(origin.Url("/away")), null, Stream.Null, CancellationToken.None);
@@ -114,7 +114,7 @@ public sealed class SourceNetworkTests
         await secrets.SetAsync("bound-nowhere", Token, SecretHosts.None, "test", CancellationToken.None);
         Assert.True(SecretHosts.TryParse([$"127.0.0.1:{server.Port}"], out var here, out _));
         await secrets.SetAsync("bound-here", Token, here, "test", CancellationToken.None);
-        var fetcher = new RestFetcher(http, secrets, TimeProvider.System);
+        var fetcher = new RestFetcher(http, secrets);
 
         var other = await Assert.ThrowsAsync<SecretException>(() => fetcher.FetchAsync(WithToken(server.Url("/records"), "secret:bound-elsewhere"), null, Stream.Null, CancellationToken.None));
         var none = await Assert.ThrowsAsync<SecretException>(() => fetcher.FetchAsync(WithToken(server.Url("/records"), "secret:bound-nowhere"), null, Stream.Null, CancellationToken.None));
@@ -146,8 +146,8 @@ public sealed class SourceNetworkTests
             });
         });
         using var http = SourceHttp.CreateClient(new SourceNetworkPolicy(PrivateEndpoints.Parse($"127.0.0.1:{server.Port}")));
-        var small = new RestFetcher(http, new MemorySecretStore(), TimeProvider.System, new RestFetchOptions { MaxResponseBytes = 100_000, MaxAttempts = 1 });
-        var few = new RestFetcher(http, new MemorySecretStore(), TimeProvider.System, new RestFetchOptions { MaxRecords = 150, MaxAttempts = 1 });
+        var small = new RestFetcher(http, new MemorySecretStore(), new RestFetchOptions { MaxResponseBytes = 100_000, MaxAttempts = 1 });
+        var few = new RestFetcher(http, new MemorySecretStore(), new RestFetchOptions { MaxRecords = 150, MaxAttempts = 1 });
 
         var sized = await Assert.ThrowsAsync<RestFetchException>(() => small.FetchAsync(Plain(server.Url("/big"), "$.data"), null, Stream.Null, CancellationToken.None));
         var streamed = await Assert.ThrowsAsync<RestFetchException>(() => small.FetchAsync(Plain(server.Url("/chunked"), "$.data"), null, Stream.Null, CancellationToken.None));
@@ -157,7 +157,7 @@ public sealed class SourceNetworkTests
         Assert.Contains("Diviora:Sources:MaxResponseBytes", streamed.Message, StringComparison.Ordinal);
         Assert.Contains("passed 150 records", counted.Message, StringComparison.Ordinal);
         Assert.Contains("Diviora:Sources:MaxRecordsPerRun", counted.Message, StringComparison.Ordinal);
-        var enough = new RestFetcher(http, new MemorySecretStore(), TimeProvider.System, new RestFetchOptions { MaxRecords = 200, MaxResponseBytes = 300_000 });
+        var enough = new RestFetcher(http, new MemorySecretStore(), new RestFetchOptions { MaxRecords = 200, MaxResponseBytes = 300_000 });
         Assert.Equal(200, (await enough.FetchAsync(Plain(server.Url("/chunked"), "$.data"), null, Stream.Null, CancellationToken.None)).Records);
     }
 
@@ -258,7 +258,7 @@ public sealed class SourceNetworkTests
     }
 
     private static RestFetcher Fetcher(HttpClient http) =>
-        new(http, FixedSecrets.Of(new() { ["crm-token"] = Token }), TimeProvider.System, new RestFetchOptions { MaxAttempts = 1 });
+        new(http, FixedSecrets.Of(new() { ["crm-token"] = Token }), new RestFetchOptions { MaxAttempts = 1 });
 
     private static RestSettings Plain(string url, string recordsPath = "$.data") => new() { Url = url, RecordsPath = recordsPath };
 

@@ -1,6 +1,9 @@
 namespace Diviora.Core.Sources.Rest;
 
-/// <summary>How hard <see cref="RestFetcher"/> tries, and how far it goes.</summary>
+/// <summary>
+/// How hard <see cref="RestFetcher"/> tries, and how far it goes. The attempts, waits and the time-outs up to a response's
+/// headers are applied by the sources client's resilience handler (<see cref="SourceHttp"/>), per request.
+/// </summary>
 public sealed record RestFetchOptions
 {
     /// <summary>Attempts per request, the first included; 5 when not set.</summary>
@@ -21,8 +24,20 @@ public sealed record RestFetchOptions
     /// <summary>The most pages one fetch reads; one more is an error. 10,000 when not set.</summary>
     public int MaxPages { get; init; } = 10_000;
 
-    /// <summary>How long one request may take, from sending it to the end of its body, on the wall clock; 100 s when not set.</summary>
+    /// <summary>How long one attempt may wait for its response's headers, on the wall clock; 100 s when not set.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// How long one request may take with all its attempts and the waits between them, up to the headers of the response
+    /// it ends with, on the wall clock; 10 minutes when not set.
+    /// </summary>
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long reading one response's body may take once its headers arrived, on the wall clock; 10 minutes when not
+    /// set. A body is streamed, so this bounds a page that trickles or stalls, not the time-outs before it.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The configuration key of <see cref="MaxResponseBytes"/>.</summary>
     public const string MaxResponseBytesKey = SourcesOptions.Section + ":MaxResponseBytes";

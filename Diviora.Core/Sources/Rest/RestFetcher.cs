@@ -1,10 +1,12 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Diviora.Core.Secrets;
 using Diviora.Core.Sources.Network;
 using Diviora.Core.Storage;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Diviora.Core.Sources.Rest;
 
@@ -22,12 +24,13 @@ namespace Diviora.Core.Sources.Rest;
 /// <see cref="RestFetchOptions.MaxPages"/>, fails the fetch.
 /// </para>
 /// <para>
-/// A 429 or 503 waits for its <c>Retry-After</c> (seconds or an HTTP date, at most
-/// <see cref="RestFetchOptions.MaxRetryAfter"/>), or backs off without one; other 5xx, timeouts and broken connections
-/// back off exponentially with jitter, up to <see cref="RestFetchOptions.MaxAttempts"/> attempts per request. Any other
-/// status fails at once. A page is checked whole before any of it is written, but a failed fetch leaves the pages
-/// before it in the stream: the caller discards the stream, and stores <see cref="RestFetchResult.NewCursor"/> only
-/// after a run succeeds.
+/// Retries come from the client's resilience handler (<see cref="SourceHttp"/>), up to <see cref="RestFetchOptions.MaxAttempts"/>
+/// attempts per request: a 429, a 5xx, an attempt without headers within <see cref="RestFetchOptions.RequestTimeout"/> or a
+/// failed connection is tried again after the response's <c>Retry-After</c> (at most <see cref="RestFetchOptions.MaxRetryAfter"/>),
+/// or after an exponential backoff with jitter. Any other status fails at once, and so does a body that breaks off or
+/// takes longer than <see cref="RestFetchOptions.ReadTimeout"/>. A page is checked whole before any of it is written, but
+/// a failed fetch leaves the pages before it in the stream: the caller discards the stream, and stores
+/// <see cref="RestFetchResult.NewCursor"/> only after a run succeeds.
 /// </para>
 /// </remarks>
 public sealed class RestFetcher
@@ -41,30 +44,27 @@ public sealed class RestFetcher
 
     private readonly HttpClient _http;
     private readonly ISecretStore _secrets;
-    private readonly TimeProvider _time;
     private readonly RestFetchOptions _options;
 
     /// <param name="http">
-    /// The client requests go through: <see cref="SourceHttp.CreateClient"/>, which checks every address against the
-    /// network policy. It must not follow redirects (the fetcher does, checking each), and its own
-    /// <see cref="HttpClient.Timeout"/> should not be shorter than <see cref="RestFetchOptions.RequestTimeout"/>.
+    /// The sources client (<see cref="SourceHttp"/>), which checks every address against the network policy, retries and
+    /// times out each request under the limits the fetcher gives it. It must not follow redirects: the fetcher does,
+    /// checking each.
     /// </param>
     /// <param name="secrets">Resolves <c>secret:name</c> header values.</param>
-    /// <param name="time">Backoff and <c>Retry-After</c> waits run on it.</param>
     /// <param name="options">Attempts, backoff, page and time limits; <see cref="RestFetchOptions.Default"/> when null.</param>
-    public RestFetcher(HttpClient http, ISecretStore secrets, TimeProvider time, RestFetchOptions? options = null)
+    public RestFetcher(HttpClient http, ISecretStore secrets, RestFetchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(secrets);
-        ArgumentNullException.ThrowIfNull(time);
         _http = http;
         _secrets = secrets;
-        _time = time;
         _options = options ?? RestFetchOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxPages, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxResponseBytes, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxRecords, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.ReadTimeout, TimeSpan.Zero, nameof(options));
     }
 
     /// <summary>
@@ -211,96 +211,91 @@ public sealed class RestFetcher
         _ => "null",
     };
 
-    /// <summary>One page's response body read by <paramref name="read"/>, after retries; throws when it cannot be had.</summary>
+    /// <summary>One page's response body read by <paramref name="read"/>, after the client's retries; throws when it cannot be had.</summary>
     private async Task<PageReader> GetPageAsync(Uri url, RequestSetup setup, int page, string shownUrl, Func<Stream, CancellationToken, Task<PageReader>> read, CancellationToken cancellationToken)
     {
-        var lastError = string.Empty;
-        int? lastStatus = null;
-        for (var attempt = 1; ; attempt++)
+        var attempts = new RequestAttempts(_options);
+        HttpResponseMessage response;
+        try
         {
-            TimeSpan? retryAfter = null;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            response = await SendAsync(url, setup, attempts, page, shownUrl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SourceAddressRefusedException refused)
+        {
+            throw new RestFetchException($"Page {page} ({shownUrl}) was not requested: {refused.Message}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            var error = e switch
             {
-                timeout.CancelAfter(_options.RequestTimeout);
-                try
+                TimeoutRejectedException timeout => $"no response within {timeout.Timeout.TotalSeconds:0.###} s",
+                BrokenCircuitException => $"requests to {setup.Origin} failed too often lately, so they pause for a few seconds",
+                _ => $"the request failed: {e.Message}",
+            };
+            throw GaveUp(page, shownUrl, attempts, error, status: null);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.ReadTimeout);
+            try
+            {
+                if (!response.IsSuccessStatusCode)
                 {
-                    using var response = await SendAsync(url, setup, page, shownUrl, timeout.Token).ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
-                    if (response.IsSuccessStatusCode)
-                    {
-                        var limit = _options.MaxResponseBytes;
-                        if (response.Content.Headers.ContentLength > limit)
-                        {
-                            throw TooLarge(page, shownUrl, limit);
-                        }
-
-                        var stream = new ByteLimitStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), limit, _ => TooLarge(page, shownUrl, limit));
-                        await using (stream.ConfigureAwait(false))
-                        {
-                            try
-                            {
-                                return await read(stream, timeout.Token).ConfigureAwait(false);
-                            }
-                            catch (JsonException e)
-                            {
-                                throw new RestFetchException($"Page {page} ({shownUrl}) is not valid JSON: {e.Message}", e) { StatusCode = status };
-                            }
-                        }
-                    }
-
                     var excerpt = await setup.ExcerptAsync(response.Content, BodyExcerptChars, timeout.Token).ConfigureAwait(false);
                     var error = $"HTTP {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}";
-                    if (status != 429 && status < 500)
-                    {
-                        throw new RestFetchException($"Page {page} ({shownUrl}) failed with {error}") { StatusCode = status };
-                    }
+                    throw SourceResilience.IsTransient(Outcome.FromResult(response))
+                        ? GaveUp(page, shownUrl, attempts, error, status)
+                        : new RestFetchException($"Page {page} ({shownUrl}) failed with {error}") { StatusCode = status };
+                }
 
-                    lastError = error;
-                    lastStatus = status;
-                    retryAfter = status is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                var limit = _options.MaxResponseBytes;
+                if (response.Content.Headers.ContentLength > limit)
                 {
-                    lastError = $"no complete response within {_options.RequestTimeout.TotalSeconds:0.###} s";
-                    lastStatus = null;
+                    throw TooLarge(page, shownUrl, limit);
                 }
-                catch (HttpRequestException e) when (e.InnerException is SourceAddressRefusedException refused)
+
+                var stream = new ByteLimitStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), limit, _ => TooLarge(page, shownUrl, limit));
+                await using (stream.ConfigureAwait(false))
                 {
-                    throw new RestFetchException($"Page {page} ({shownUrl}) was not requested: {refused.Message}");
-                }
-                catch (HttpRequestException e)
-                {
-                    lastError = $"the request failed: {e.Message}";
-                    lastStatus = null;
-                }
-                catch (IOException e)
-                {
-                    lastError = $"the response broke off: {e.Message}";
-                    lastStatus = null;
+                    return await read(stream, timeout.Token).ConfigureAwait(false);
                 }
             }
-
-            if (attempt >= _options.MaxAttempts)
+            catch (JsonException e)
             {
-                throw new RestFetchException($"Gave up on page {page} ({shownUrl}) after {attempt} attempts; the last error: {lastError}") { StatusCode = lastStatus };
+                throw new RestFetchException($"Page {page} ({shownUrl}) is not valid JSON: {e.Message}", e) { StatusCode = status };
             }
-
-            await Task.Delay(retryAfter ?? Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new RestFetchException($"Page {page} ({shownUrl}) was not read within {_options.ReadTimeout.TotalSeconds:0.###} s ({nameof(RestFetchOptions.ReadTimeout)}).") { StatusCode = status };
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                // The client retries a request up to its response's headers; a body that breaks off after them fails the fetch.
+                throw new RestFetchException($"Page {page} ({shownUrl}) broke off while its body was read: {e.Message}", e) { StatusCode = status };
+            }
         }
     }
+
+    private static RestFetchException GaveUp(int page, string shownUrl, RequestAttempts attempts, string error, int? status) =>
+        new($"Gave up on page {page} ({shownUrl}) after {attempts.Count} attempt{(attempts.Count == 1 ? string.Empty : "s")}; the last error: {error}") { StatusCode = status };
 
     /// <summary>
     /// Sends the GET for <paramref name="url"/> and follows up to <see cref="MaxRedirects"/> redirects itself: each target
     /// must be http or https and goes through the network policy when it connects, and once a redirect leaves the
-    /// source's origin, no header of the source goes with the requests after it.
+    /// source's origin, no header of the source goes with the requests after it. Each request goes through the client's
+    /// retries on its own.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(Uri url, RequestSetup setup, int page, string shownUrl, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Uri url, RequestSetup setup, RequestAttempts attempts, int page, string shownUrl, CancellationToken cancellationToken)
     {
         var target = url;
         var withHeaders = true;
         for (var redirects = 0; ; redirects++)
         {
             using var request = setup.CreateRequest(target, withHeaders);
+            attempts.Attach(request);
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
             {
@@ -326,28 +321,4 @@ public sealed class RestFetcher
 
     private static RestFetchException TooLarge(int page, string shownUrl, long limit) =>
         new($"Page {page} ({shownUrl}) is larger than {limit:N0} bytes, the most one response may have ({RestFetchOptions.MaxResponseBytesKey}).");
-
-    /// <summary>The wait a <c>Retry-After</c> asks for, at most <see cref="RestFetchOptions.MaxRetryAfter"/>; null without one.</summary>
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
-    {
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
-        if (wait is not { } value)
-        {
-            return null;
-        }
-
-        return value < TimeSpan.Zero ? TimeSpan.Zero : value > _options.MaxRetryAfter ? _options.MaxRetryAfter : value;
-    }
-
-    /// <summary>
-    /// The wait after failed attempt <paramref name="attempt"/>: base × 2^(attempt-1), at most the max, of which a
-    /// random half is kept so that many sources failing together do not retry together.
-    /// </summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var full = Math.Min(_options.BaseBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1), _options.MaxBackoff.TotalMilliseconds);
-#pragma warning disable CA5394 // Jitter needs spread, not unpredictability.
-        return TimeSpan.FromMilliseconds((full / 2) + (Random.Shared.NextDouble() * full / 2));
-#pragma warning restore CA5394
-    }
 }
