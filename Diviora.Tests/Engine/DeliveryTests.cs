@@ -109,6 +109,8 @@ public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixtu
         var runId = await engine.QueueRunAsync("lost-payload", csv: null);
         await engine.Get<IIngestionQueue>().SendAsync(new RunMessage(runId, null, null), CancellationToken.None);
 
+        var queues = new QueueServiceClient(fixture.Azurite.ConnectionString);
+        var poison = queues.GetQueueClient(engine.QueueName + "-poison");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var consuming = engine.Get<IIngestionConsumer>().ConsumeAsync(engine.Get<IRunMessageHandler>(), stop.Token);
         Run run;
@@ -117,7 +119,9 @@ public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixtu
             await Task.Delay(100);
             run = await engine.RunAsync(runId);
         }
-        while (run.Status != RunStatus.Failed && !stop.IsCancellationRequested);
+        // The run fails first and the message moves to the poison queue after: stopping in between would cancel the move.
+        while ((run.Status != RunStatus.Failed || !await poison.ExistsAsync() || (await poison.PeekMessagesAsync(10)).Value.Length == 0)
+            && !stop.IsCancellationRequested);
         await stop.CancelAsync();
         try
         {
@@ -132,8 +136,7 @@ public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixtu
         Assert.StartsWith("Gave up after 5 attempts. The last error: ", run.Error, StringComparison.Ordinal);
         Assert.Matches(@"The last error: Azure Storage answered 404 \((ContainerNotFound|BlobNotFound)\)", run.Error);
 
-        var queues = new QueueServiceClient(fixture.Azurite.ConnectionString);
-        var poisoned = (await queues.GetQueueClient(engine.QueueName + "-poison").PeekMessagesAsync(10)).Value;
+        var poisoned = (await poison.PeekMessagesAsync(10)).Value;
         Assert.True(RunMessage.TryParse(Assert.Single(poisoned).Body, out var message));
         Assert.Equal(runId, message.RunId);
         Assert.Empty((await queues.GetQueueClient(engine.QueueName).PeekMessagesAsync(10)).Value);
