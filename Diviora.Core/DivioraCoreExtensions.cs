@@ -57,24 +57,16 @@ public static class DivioraCoreExtensions
         builder.Services.AddOptions<DatabaseFetchOptions>().BindConfiguration(DatabaseFetchOptions.Section)
             .Validate(o => SqliteSourceFile.KeepsOut(o.SqliteFolder, warehouse), $"{DatabaseFetchOptions.Section}:SqliteFolder holds the warehouse's own file: SQLite sources could read it. Give them a folder of their own.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp =>
+        builder.Services.AddSingleton<ISourceFetcher>(sp => new RestSourceFetcher(RestFetcherFor(sp, retry: true)));
+        builder.Services.AddSingleton<ISourceFetcher>(sp =>
         {
             var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
-            var policy = sp.GetRequiredService<SourceNetworkPolicy>();
-            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(SourceHttp.ClientName);
-            var secrets = sp.GetRequiredService<ISecretStore>();
-            var rest = new RestFetchOptions { MaxResponseBytes = sources.MaxResponseBytes, MaxRecords = sources.MaxRecordsPerRun };
             var database = sp.GetRequiredService<IOptions<DatabaseFetchOptions>>().Value with { MaxRecords = sources.MaxRecordsPerRun };
-            return new SourcePayloads(
-                sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
-                new RestFetcher(http, secrets, rest),
-                new RestFetcher(http, secrets, rest with
-                {
-                    MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30),
-                    TotalTimeout = TimeSpan.FromSeconds(75), ReadTimeout = TimeSpan.FromSeconds(30),
-                }),
-                new DatabaseFetcher(secrets, policy, database));
+            return new DatabaseSourceFetcher(new DatabaseFetcher(sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<SourceNetworkPolicy>(), database));
         });
+        builder.Services.AddSingleton(sp => new SourcePayloads(
+            sp.GetRequiredService<IWarehouse>(), sp.GetRequiredService<RawStore>(), sp.GetRequiredService<IncomingStore>(),
+            sp.GetServices<ISourceFetcher>(), [new RestSourceFetcher(RestFetcherFor(sp, retry: false))]));
         builder.Services.AddSingleton<IPayloadStore>(sp => sp.GetRequiredService<RawStore>());
         builder.Services.AddSingleton<RecordReaders>();
         builder.Services.AddOptions<IngestionLimits>().BindConfiguration(IngestionLimits.Section);
@@ -101,6 +93,27 @@ public static class DivioraCoreExtensions
         builder.Services.AddHostedService<CatalogMigration>();
         builder.AddDivioraDocuments();
         return builder;
+    }
+
+    /// <summary>
+    /// A REST fetcher on the sources' client (<see cref="SourceHttp"/>): a run's retries as a scheduled pull should, a
+    /// preview's (no <paramref name="retry"/>) gives up sooner, since a person is waiting.
+    /// </summary>
+    private static RestFetcher RestFetcherFor(IServiceProvider sp, bool retry)
+    {
+        var sources = sp.GetRequiredService<IOptions<SourcesOptions>>().Value;
+        var options = new RestFetchOptions { MaxResponseBytes = sources.MaxResponseBytes, MaxRecords = sources.MaxRecordsPerRun };
+        if (!retry)
+        {
+            options = options with
+            {
+                MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(30),
+                TotalTimeout = TimeSpan.FromSeconds(75), ReadTimeout = TimeSpan.FromSeconds(30),
+            };
+        }
+
+        var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(SourceHttp.ClientName);
+        return new RestFetcher(http, sp.GetRequiredService<ISecretStore>(), options);
     }
 
     /// <summary>Adds what a worker needs on top of <see cref="AddDivioraCore"/>: the pipeline and the run handler.</summary>

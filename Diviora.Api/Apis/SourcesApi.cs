@@ -80,7 +80,7 @@ public static class SourcesApi
             return Problems.SourceNotFound(name);
         }
 
-        if (source.Kind == "dropzone")
+        if (source.Kind == SourceKinds.Dropzone)
         {
             var prefix = SourceDefinition.From(source).Dropzone!.Prefix;
             return TypedResults.Problem(
@@ -303,7 +303,7 @@ public static class SourcesApi
         }
 
         var normalized = definition.Name!.ToLowerInvariant();
-        var others = await catalog.Sources.AsNoTracking().Where(s => s.Kind == "dropzone" && s.NormalizedName != normalized).ToListAsync(cancellationToken);
+        var others = await catalog.Sources.AsNoTracking().Where(s => s.Kind == SourceKinds.Dropzone && s.NormalizedName != normalized).ToListAsync(cancellationToken);
         foreach (var other in others)
         {
             if (SourceDefinition.From(other).Dropzone?.Prefix is { } taken

@@ -16,14 +16,11 @@ public sealed record DatasetSettings
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>The modes a dataset can load in.</summary>
-    public static readonly IReadOnlyList<string> Modes = ["append", "upsert", "replace"];
-
     /// <summary>
     /// <c>append</c> adds every run's rows; <c>upsert</c> merges them on <see cref="Key"/> (the last row of a file wins
     /// for a repeated key); <c>replace</c> swaps the whole table for the run's rows.
     /// </summary>
-    public string Mode { get; init; } = "append";
+    public string Mode { get; init; } = DatasetModes.Append;
 
     /// <summary>
     /// The columns that identify a row: <c>upsert</c> merges on them, and <c>append</c> with a key rejects a row
@@ -98,7 +95,7 @@ public sealed record DatasetSettings
 
     /// <summary>True in <c>upsert</c> mode.</summary>
     [JsonIgnore]
-    public bool IsUpsert => string.Equals(Mode, "upsert", StringComparison.OrdinalIgnoreCase);
+    public bool IsUpsert => string.Equals(Mode, DatasetModes.Upsert, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when rows must have unique keys: upsert, or append with a key.</summary>
     [JsonIgnore]
@@ -106,7 +103,7 @@ public sealed record DatasetSettings
 
     /// <summary>True in <c>replace</c> mode.</summary>
     [JsonIgnore]
-    public bool IsReplace => string.Equals(Mode, "replace", StringComparison.OrdinalIgnoreCase);
+    public bool IsReplace => string.Equals(Mode, DatasetModes.Replace, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when invalid rows fail the run instead of being rejected.</summary>
     [JsonIgnore]
@@ -115,9 +112,9 @@ public sealed record DatasetSettings
     /// <summary>Checks the settings; returns a message naming the first bad one, or null.</summary>
     public string? Validate()
     {
-        if (!Modes.Contains(Mode, StringComparer.OrdinalIgnoreCase))
+        if (!DatasetModes.All.Contains(Mode, StringComparer.OrdinalIgnoreCase))
         {
-            return $"mode '{Mode}' is not one of {string.Join(", ", Modes)}.";
+            return $"mode '{Mode}' is not one of {string.Join(", ", DatasetModes.All)}.";
         }
 
         if (IsUpsert && Key is not { Count: > 0 })

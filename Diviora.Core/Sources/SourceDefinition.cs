@@ -18,9 +18,6 @@ public sealed record SourceDefinition
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>The kinds of source.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["rest", "database", "dropzone"];
-
     /// <summary>Unique ignoring case; follows <see cref="DatasetName"/>'s rule.</summary>
     public string? Name { get; init; }
 
@@ -76,9 +73,9 @@ public sealed record SourceDefinition
             return $"name '{Name}' is not a valid source name: use {DatasetName.Rule}.";
         }
 
-        if (Kind is null || !Kinds.Contains(Kind, StringComparer.Ordinal))
+        if (Kind is null || !SourceKinds.All.Contains(Kind, StringComparer.Ordinal))
         {
-            return $"kind '{Kind}' is not one of {string.Join(", ", Kinds)}.";
+            return $"kind '{Kind}' is not one of {string.Join(", ", SourceKinds.All)}.";
         }
 
         if (!DatasetName.IsValid(Dataset))
@@ -96,7 +93,7 @@ public sealed record SourceDefinition
             return mapping;
         }
 
-        foreach (var (block, present) in new[] { ("rest", Rest is not null), ("database", Database is not null), ("dropzone", Dropzone is not null) })
+        foreach (var (block, present) in new[] { (SourceKinds.Rest, Rest is not null), (SourceKinds.Database, Database is not null), (SourceKinds.Dropzone, Dropzone is not null) })
         {
             if (present != (block == Kind))
             {
@@ -108,9 +105,10 @@ public sealed record SourceDefinition
 
         return Kind switch
         {
-            "rest" => Rest!.Validate(),
-            "database" => Database!.Validate(),
-            _ => Dropzone!.Validate(),
+            SourceKinds.Rest => Rest!.Validate(),
+            SourceKinds.Database => Database!.Validate(),
+            SourceKinds.Dropzone => Dropzone!.Validate(),
+            _ => throw SourceKinds.Unknown(Kind),
         };
     }
 
@@ -153,9 +151,10 @@ public sealed record SourceDefinition
         source.Mapping = Mapping is null ? null : JsonSerializer.Serialize(Mapping, Json);
         source.Settings = Kind switch
         {
-            "rest" => JsonSerializer.Serialize(Rest, Json),
-            "database" => JsonSerializer.Serialize(Database, Json),
-            _ => JsonSerializer.Serialize(Dropzone, Json),
+            SourceKinds.Rest => JsonSerializer.Serialize(Rest, Json),
+            SourceKinds.Database => JsonSerializer.Serialize(Database, Json),
+            SourceKinds.Dropzone => JsonSerializer.Serialize(Dropzone, Json),
+            _ => throw SourceKinds.Unknown(Kind),
         };
         source.UpdatedAt = now;
         source.NextRunAt = SourceSchedule.For(Enabled, source.Schedule, source.TimeZone).Next(new DateTimeOffset(now, TimeSpan.Zero))?.UtcDateTime;
@@ -168,13 +167,14 @@ public sealed record SourceDefinition
     private static string CursorScope(SourceDefinition definition) => definition.Kind switch
     {
         // Trimmed: a form that trims what it shows must not reset the cursor of a definition saved with a trailing newline.
-        "rest" => JsonSerializer.Serialize(new { definition.Kind, Dataset = definition.Dataset?.ToLowerInvariant(), Url = definition.Rest?.Url?.Trim(), RecordsPath = definition.Rest?.RecordsPath?.Trim(), definition.Rest?.Incremental }, Json),
-        "database" => JsonSerializer.Serialize(new
+        SourceKinds.Rest => JsonSerializer.Serialize(new { definition.Kind, Dataset = definition.Dataset?.ToLowerInvariant(), Url = definition.Rest?.Url?.Trim(), RecordsPath = definition.Rest?.RecordsPath?.Trim(), definition.Rest?.Incremental }, Json),
+        SourceKinds.Database => JsonSerializer.Serialize(new
         {
             definition.Kind, Dataset = definition.Dataset?.ToLowerInvariant(), definition.Database?.Provider, Connection = definition.Database?.Connection?.Trim(), Query = definition.Database?.Query?.Trim(),
             definition.Database?.Incremental,
         }, Json),
-        _ => definition.Kind ?? "",
+        SourceKinds.Dropzone => SourceKinds.Dropzone,
+        _ => throw SourceKinds.Unknown(definition.Kind),
     };
 
     /// <summary>The definition a catalog entry holds, as it was given (secret references stay references).</summary>
@@ -187,8 +187,8 @@ public sealed record SourceDefinition
         TimeZone = source.TimeZone,
         Enabled = source.Enabled,
         Mapping = source.Mapping is null ? null : JsonSerializer.Deserialize<SourceMapping>(source.Mapping, Json),
-        Rest = source.Kind == "rest" ? JsonSerializer.Deserialize<RestSettings>(source.Settings, Json) : null,
-        Database = source.Kind == "database" ? JsonSerializer.Deserialize<DatabaseSettings>(source.Settings, Json) : null,
-        Dropzone = source.Kind == "dropzone" ? JsonSerializer.Deserialize<DropzoneSettings>(source.Settings, Json) : null,
+        Rest = source.Kind == SourceKinds.Rest ? JsonSerializer.Deserialize<RestSettings>(source.Settings, Json) : null,
+        Database = source.Kind == SourceKinds.Database ? JsonSerializer.Deserialize<DatabaseSettings>(source.Settings, Json) : null,
+        Dropzone = source.Kind == SourceKinds.Dropzone ? JsonSerializer.Deserialize<DropzoneSettings>(source.Settings, Json) : null,
     };
 }

@@ -3,9 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diviora.Core.Catalog;
 using Diviora.Core.Ingestion;
-using Diviora.Core.Secrets;
-using Diviora.Core.Sources.Database;
-using Diviora.Core.Sources.Rest;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Microsoft.EntityFrameworkCore;
@@ -13,19 +10,24 @@ using Microsoft.EntityFrameworkCore;
 namespace Diviora.Core.Sources;
 
 /// <summary>
-/// The fetch stage of a source's run: pulls a REST or database source's records as JSON Lines into the run's raw blob,
-/// before the run is read like any upload. A fetched payload is kept, so a retried or replayed run reads the same
-/// records and never fetches twice. Also answers <c>Test connection</c> with a source's first records.
+/// The fetch stage of a source's run: pulls a REST or database source's records as JSON Lines, with the
+/// <see cref="ISourceFetcher"/> of its kind, into the run's raw blob, before the run is read like any upload. A fetched
+/// payload is kept, so a retried or replayed run reads the same records and never fetches twice. Also answers <c>Test connection</c> with a source's first records.
 /// </summary>
 /// <param name="warehouse">The catalog: runs and their sources.</param>
 /// <param name="raw">Where fetched payloads are stored.</param>
 /// <param name="incoming">The drop zone, for a drop-zone source's preview.</param>
-/// <param name="rest">Fetches runs' pages, retrying as a scheduled pull should.</param>
-/// <param name="preview">Fetches a preview: it gives up sooner, since a person is waiting.</param>
-/// <param name="database">Runs database sources' queries.</param>
+/// <param name="fetchers">One per kind of source that is pulled; they retry as a scheduled pull should.</param>
+/// <param name="previews">
+/// Fetchers for a preview, which give up sooner since a person is waiting; a kind without one previews with its run's
+/// fetcher.
+/// </param>
 public sealed class SourcePayloads(
-    IWarehouse warehouse, RawStore raw, IncomingStore incoming, RestFetcher rest, RestFetcher preview, DatabaseFetcher database)
+    IWarehouse warehouse, RawStore raw, IncomingStore incoming, IEnumerable<ISourceFetcher> fetchers, IEnumerable<ISourceFetcher> previews)
 {
+    private readonly Dictionary<string, ISourceFetcher> _fetchers = ByKind(fetchers);
+    private readonly Dictionary<string, ISourceFetcher> _previews = ByKind(previews);
+
     /// <summary>The longest incremental cursor a source keeps.</summary>
     public const int MaxCursorLength = 1000;
 
@@ -57,9 +59,11 @@ public sealed class SourcePayloads(
 
         var source = await catalog.Sources.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sourceId, cancellationToken)
             ?? throw new IngestionDataException($"Source '{run.SourceName}' was deleted before its run could fetch.");
-        if (source.Kind is not ("rest" or "database"))
+        if (!_fetchers.TryGetValue(source.Kind, out var fetcher))
         {
-            throw new IngestionDataException($"Source '{source.Name}' is a {source.Kind} source now: this run, started when it pulled, has nothing to fetch.");
+            throw new IngestionDataException(source.Kind == SourceKinds.Dropzone
+                ? $"Source '{source.Name}' is a {source.Kind} source now: this run, started when it pulled, has nothing to fetch."
+                : NoFetcher(source.Name, source.Kind));
         }
 
         var definition = SourceDefinition.From(source);
@@ -73,12 +77,12 @@ public sealed class SourcePayloads(
         long size;
         try
         {
-            (long Records, string? Cursor) fetched;
+            SourceFetchResult fetched;
             await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 try
                 {
-                    fetched = await FetchAsync(rest, definition, source.Cursor, file, maxRecords: null, cancellationToken);
+                    fetched = await fetcher.FetchAsync(new SourceFetchRequest(definition, source.Cursor), file, cancellationToken);
                 }
                 catch (SourceFetchException e)
                 {
@@ -86,7 +90,7 @@ public sealed class SourcePayloads(
                     throw new IngestionDataException(e.Message, e);
                 }
 
-                if (fetched.Cursor is { Length: > MaxCursorLength } tooLong)
+                if (fetched.NewCursor is { Length: > MaxCursorLength } tooLong)
                 {
                     throw new IngestionDataException(
                         $"Fetching source '{source.Name}' failed: the incremental cursor is {tooLong.Length:N0} characters long, more than the {MaxCursorLength:N0} " +
@@ -106,7 +110,7 @@ public sealed class SourcePayloads(
             activity?.SetTag("diviora.source.records", fetched.Records);
             DivioraTelemetry.RecordsFetched.Add(fetched.Records, new KeyValuePair<string, object?>("diviora.source.kind", source.Kind));
             var fetchedIn = Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (!await Run.RecordFetchAsync(catalog.Runs, runId, attempt, new RunFetch(blobName, size, fetched.Cursor, fetchedIn), cancellationToken))
+            if (!await Run.RecordFetchAsync(catalog.Runs, runId, attempt, new RunFetch(blobName, size, fetched.NewCursor, fetchedIn), cancellationToken))
             {
                 await raw.DeleteIfExistsAsync(blobName, CancellationToken.None);
                 throw new RunSupersededException(runId);
@@ -138,7 +142,16 @@ public sealed class SourcePayloads(
         using var buffer = new PreviewStream(MaxPreviewRecords);
         try
         {
-            await FetchAsync(preview, definition, cursor, buffer, MaxPreviewRecords, cancellationToken);
+            if (definition.Kind == SourceKinds.Dropzone)
+            {
+                await ListDropzoneAsync(definition.Dropzone!, buffer, MaxPreviewRecords, cancellationToken);
+            }
+            else
+            {
+                var fetcher = _previews.GetValueOrDefault(definition.Kind!) ?? _fetchers.GetValueOrDefault(definition.Kind!)
+                    ?? throw new SourceFetchException(NoFetcher(definition.Name, definition.Kind));
+                await fetcher.FetchAsync(new SourceFetchRequest(definition, cursor, MaxPreviewRecords), buffer, cancellationToken);
+            }
         }
         catch (PreviewStream.FullException)
         {
@@ -148,35 +161,10 @@ public sealed class SourcePayloads(
         return buffer.Records();
     }
 
-    private async Task<(long Records, string? Cursor)> FetchAsync(
-        RestFetcher restFetcher, SourceDefinition definition, string? cursor, Stream output, int? maxRecords, CancellationToken cancellationToken)
-    {
-        try
-        {
-            switch (definition.Kind)
-            {
-                case "rest":
-                    var page = await restFetcher.FetchAsync(definition.Rest!, cursor, output, cancellationToken);
-                    return (page.Records, page.NewCursor);
-                case "database":
-                    var rows = await database.FetchAsync(definition.Database!, cursor, output, cancellationToken, maxRecords);
-                    return (rows.Records, rows.NewCursor);
-                case "dropzone":
-                    return await ListDropzoneAsync(definition.Dropzone!, output, maxRecords ?? int.MaxValue, cancellationToken);
-                default:
-                    throw new SourceFetchException($"Source kind '{definition.Kind}' cannot be fetched.");
-            }
-        }
-        catch (Exception e) when (e is RestFetchException or DatabaseFetchException or SecretException or SourceFetchException)
-        {
-            throw new SourceFetchException($"Fetching source '{definition.Name}' failed: {e.Message}", e);
-        }
-    }
-
     /// <summary>A drop zone's files waiting to be taken, one record each (<c>name</c>, <c>size</c>, <c>lastModified</c>).</summary>
-    private async Task<(long Records, string? Cursor)> ListDropzoneAsync(DropzoneSettings settings, Stream output, int max, CancellationToken cancellationToken)
+    private async Task ListDropzoneAsync(DropzoneSettings settings, Stream output, int max, CancellationToken cancellationToken)
     {
-        long count = 0;
+        var count = 0;
         await foreach (var blob in incoming.ListAsync(settings.Prefix!, cancellationToken))
         {
             var line = new JsonObject { ["name"] = blob.Name, ["size"] = blob.Size, ["lastModified"] = blob.LastModified };
@@ -186,8 +174,24 @@ public sealed class SourcePayloads(
                 break;
             }
         }
+    }
 
-        return (count, null);
+    /// <summary>Why a source of a kind no fetcher pulls cannot be fetched.</summary>
+    private string NoFetcher(string? name, string? kind) =>
+        $"Fetching source '{name}' failed: no fetcher pulls sources of kind '{kind}'; the kinds that can be fetched are {string.Join(", ", _fetchers.Keys)}.";
+
+    private static Dictionary<string, ISourceFetcher> ByKind(IEnumerable<ISourceFetcher> fetchers)
+    {
+        var byKind = new Dictionary<string, ISourceFetcher>(StringComparer.Ordinal);
+        foreach (var fetcher in fetchers)
+        {
+            if (!byKind.TryAdd(fetcher.Kind, fetcher))
+            {
+                throw new InvalidOperationException($"Two source fetchers pull sources of kind '{fetcher.Kind}': register one per kind.");
+            }
+        }
+
+        return byKind;
     }
 
     /// <summary>Keeps what a fetcher writes until it holds enough records; the write after that ends the fetch.</summary>
@@ -226,4 +230,9 @@ public sealed class SourcePayloads(
 }
 
 /// <summary>A source could not be fetched: the message names the source and what went wrong, never a secret.</summary>
-public sealed class SourceFetchException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class SourceFetchException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The failure of <paramref name="source"/>'s fetch, named before what <paramref name="inner"/> says went wrong.</summary>
+    public static SourceFetchException For(SourceDefinition source, Exception inner) =>
+        new($"Fetching source '{source.Name}' failed: {inner.Message}", inner);
+}

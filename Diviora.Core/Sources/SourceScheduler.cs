@@ -25,7 +25,7 @@ public sealed partial class SourceScheduler(IWarehouse warehouse, IIngestionQueu
         var nowUtc = now.UtcDateTime;
         await using var catalog = warehouse.CreateCatalog();
         var due = await catalog.Sources.AsNoTracking()
-            .Where(s => s.Enabled && s.NextRunAt != null && s.NextRunAt <= nowUtc && s.Kind != "dropzone")
+            .Where(s => s.Enabled && s.NextRunAt != null && s.NextRunAt <= nowUtc && s.Kind != SourceKinds.Dropzone)
             .OrderBy(s => s.NextRunAt)
             .ToListAsync(cancellationToken);
         var started = new List<Run>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diviora.Web.Sources;
 
 namespace Diviora.Web.Api;
 
@@ -13,7 +14,7 @@ public sealed record SourceSummary(
     string? CreatedBy = null, string? UpdatedBy = null)
 {
     /// <summary>REST and database sources run when asked; a drop zone runs when a file arrives.</summary>
-    public bool RunsOnRequest => Kind is "rest" or "database";
+    public bool RunsOnRequest => Kind is SourceKinds.Rest or SourceKinds.Database;
 
     /// <summary>A run of this source is queued or running, so another would be refused.</summary>
     public bool IsRunning => LastRun is { Status: "Queued" or "Running" };

@@ -11,9 +11,6 @@ namespace Diviora.Web.Sources;
 /// </summary>
 public sealed class SourceForm
 {
-    /// <summary>The kinds of source, as the Api names them.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["rest", "database", "dropzone"];
-
     // As the Api: a field it does not know is refused, not dropped on the way back to the form.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -22,7 +19,7 @@ public sealed class SourceForm
 
     public string Name { get; set; } = "";
 
-    public string Kind { get; set; } = "rest";
+    public string Kind { get; set; } = SourceKinds.Rest;
 
     public string Dataset { get; set; } = "";
 
@@ -44,13 +41,13 @@ public sealed class SourceForm
     public string Prefix { get; set; } = "";
 
     /// <summary>Drop zones run when a file arrives, so they take no schedule.</summary>
-    public bool IsScheduled => Kind != "dropzone";
+    public bool IsScheduled => Kind != SourceKinds.Dropzone;
 
     /// <summary>The form for a definition the Api sent, or one the person wrote as JSON.</summary>
     public static SourceForm From(SourceDefinition definition) => new()
     {
         Name = definition.Name ?? "",
-        Kind = definition.Kind ?? "rest",
+        Kind = definition.Kind ?? SourceKinds.Rest,
         Dataset = definition.Dataset ?? "",
         Schedule = definition.Schedule ?? "",
         TimeZone = definition.TimeZone ?? "",
@@ -85,7 +82,7 @@ public sealed class SourceForm
     }
 
     /// <summary>What is wrong before asking the Api (rows given twice, a constant not of its type); null when nothing.</summary>
-    public string? Problem() => Mapping.Problem() ?? (Kind == "rest" ? Rest.Problem() : null);
+    public string? Problem() => Mapping.Problem() ?? (Kind == SourceKinds.Rest ? Rest.Problem() : null);
 
     /// <summary>The definition the Api takes for <c>POST /api/sources</c>, <c>PUT</c> and <c>/api/sources/test</c>.</summary>
     public JsonObject ToDefinition()
@@ -108,14 +105,14 @@ public sealed class SourceForm
 
         switch (Kind)
         {
-            case "rest":
-                definition["rest"] = Rest.ToJson();
+            case SourceKinds.Rest:
+                definition[SourceKinds.Rest] = Rest.ToJson();
                 break;
-            case "database":
-                definition["database"] = Database.ToJson();
+            case SourceKinds.Database:
+                definition[SourceKinds.Database] = Database.ToJson();
                 break;
-            case "dropzone":
-                definition["dropzone"] = new JsonObject { ["prefix"] = Prefix.Trim() };
+            case SourceKinds.Dropzone:
+                definition[SourceKinds.Dropzone] = new JsonObject { ["prefix"] = Prefix.Trim() };
                 break;
         }
 

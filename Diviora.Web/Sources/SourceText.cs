@@ -9,15 +9,15 @@ public static class SourceText
     /// <summary>REST API, Database, Drop zone.</summary>
     public static string Kind(string kind) => kind switch
     {
-        "rest" => "REST API",
-        "database" => "Database",
-        "dropzone" => "Drop zone",
+        SourceKinds.Rest => "REST API",
+        SourceKinds.Database => "Database",
+        SourceKinds.Dropzone => "Drop zone",
         _ => kind,
     };
 
     /// <summary>When the source runs: its cron and zone, "manual", or "on arrival" for a drop zone.</summary>
     public static string Schedule(SourceSummary source) =>
-        source.Kind == "dropzone" ? "on arrival"
+        source.Kind == SourceKinds.Dropzone ? "on arrival"
         : string.IsNullOrWhiteSpace(source.Schedule) ? "manual"
         : $"{source.Schedule} ({source.TimeZone})";
 

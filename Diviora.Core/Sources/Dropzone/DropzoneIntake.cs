@@ -32,7 +32,7 @@ public sealed partial class DropzoneIntake(
         List<Source> sources;
         await using (var catalog = warehouse.CreateCatalog())
         {
-            sources = await catalog.Sources.AsNoTracking().Where(s => s.Kind == "dropzone" && s.Enabled).ToListAsync(cancellationToken);
+            sources = await catalog.Sources.AsNoTracking().Where(s => s.Kind == SourceKinds.Dropzone && s.Enabled).ToListAsync(cancellationToken);
         }
 
         var started = 0;
@@ -79,7 +79,7 @@ public sealed partial class DropzoneIntake(
         List<Source> sources;
         await using (var catalog = warehouse.CreateCatalog())
         {
-            sources = await catalog.Sources.AsNoTracking().Where(s => s.Kind == "dropzone" && s.Enabled).ToListAsync(cancellationToken);
+            sources = await catalog.Sources.AsNoTracking().Where(s => s.Kind == SourceKinds.Dropzone && s.Enabled).ToListAsync(cancellationToken);
         }
 
         // Prefixes never nest (the Api refuses it), so at most one source matches; case matters, as in a listing.
