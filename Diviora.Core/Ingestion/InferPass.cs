@@ -17,24 +17,25 @@ internal sealed class InferPass(RecordReaders readers)
     public async Task<(SchemaPlan Plan, RunContext Context)> RunAsync(RunContext context)
     {
         List<InferredColumn> columns;
+        EarlierPass established;
         try
         {
-            columns = await InferAsync(context);
+            (columns, established) = await InferAsync(context);
         }
         catch (IngestionDataException e) when (e.InnerException is System.Text.DecoderFallbackException && context.Options.Encoding is null)
         {
             // The sample read as UTF-8 but later bytes do not: the usual sign of a Windows-1252 export whose first
             // accented character comes late. Both passes then read the file as Windows-1252.
             context = context with { Options = context.Options with { Encoding = "windows-1252" } };
-            columns = await InferAsync(context);
+            (columns, established) = await InferAsync(context);
         }
 
-        return (SchemaPlan.For(context.Existing, columns, fromSource: context.Run.SourceName is not null), context);
+        return (SchemaPlan.For(context.Existing, columns, fromSource: context.Run.SourceName is not null), context with { Earlier = established });
     }
 
-    private async Task<List<InferredColumn>> InferAsync(RunContext context)
+    private async Task<(List<InferredColumn> Columns, EarlierPass Established)> InferAsync(RunContext context)
     {
-        var (reader, _) = await RunRecords.OpenAsync(readers, context, rowsChecked: false);
+        var (reader, _, established) = await RunRecords.OpenAsync(readers, context with { Earlier = null });
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
         var rules = RunFields.RulesFor(context.Rules, names);
@@ -75,6 +76,6 @@ internal sealed class InferPass(RecordReaders readers)
                 names[i] == SystemColumns.Source ? ColumnType.Text : ColumnValues.Parse(rules[i]?.Settings.Type), inference[i].DateOrder, inference[i].DecimalShape));
         }
 
-        return columns;
+        return (columns, established);
     }
 }

@@ -29,6 +29,9 @@ internal sealed record RunContext(
     /// <summary>The values read as null besides empty fields.</summary>
     public string[] NullTokens { get; } = [.. Settings.EffectiveNullTokens];
 
+    /// <summary>What the infer pass established about the payload for the stage pass; null before it ran.</summary>
+    public EarlierPass? Earlier { get; init; }
+
     /// <summary>The dataset's table.</summary>
     public string Table => Run.Dataset.TableName;
 }

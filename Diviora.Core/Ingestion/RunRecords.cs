@@ -8,18 +8,20 @@ namespace Diviora.Core.Ingestion;
 internal static class RunRecords
 {
     /// <param name="readers">The readers of stored payloads.</param>
-    /// <param name="context">The run attempt.</param>
-    /// <param name="rowsChecked">True when an earlier pass over the same payload has checked its row lengths.</param>
-    public static async Task<(IRecordReader Reader, DetectedFormat Format)> OpenAsync(RecordReaders readers, RunContext context, bool rowsChecked)
+    /// <param name="context">The run attempt, with what an earlier pass established (<see cref="RunContext.Earlier"/>).</param>
+    /// <returns>The reader, the payload's format, and what this pass establishes for a later one.</returns>
+    public static async Task<(IRecordReader Reader, DetectedFormat Format, EarlierPass Established)> OpenAsync(RecordReaders readers, RunContext context)
     {
         var run = context.Run;
-        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, context.Options, rowsChecked, context.Cancellation);
+        var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, context.Options, context.Earlier, context.Cancellation);
+        // A JSON reader knows its keys once open: the payload's own, before any mapping.
+        var established = new EarlierPass(format.Kind is PayloadKind.Json or PayloadKind.JsonLines ? [.. reader.Header] : null);
         if (run.SourceName is null)
         {
-            return (reader, format);
+            return (reader, format, established);
         }
 
         var mapping = run.Mapping is null ? null : System.Text.Json.JsonSerializer.Deserialize<SourceMapping>(run.Mapping, SourceDefinition.Json);
-        return (new MappedRecordReader(reader, mapping, run.SourceName), format);
+        return (new MappedRecordReader(reader, mapping, run.SourceName), format, established);
     }
 }

@@ -27,7 +27,8 @@ internal sealed class StagePass(IWarehouse warehouse, RecordReaders readers, IRe
         var (run, settings, cancellationToken) = (context.Run, context.Settings, context.Cancellation);
         var nullTokens = context.NullTokens;
         var columns = plan.Columns;
-        var (reader, format) = await RunRecords.OpenAsync(readers, context, rowsChecked: true);
+        var (reader, format, _) = await RunRecords.OpenAsync(readers, context.Earlier is null
+            ? throw new InvalidOperationException("The stage pass reads what the infer pass established.") : context);
         using var _ = reader;
         var target = plan.Targets;
         if (reader.Header.Count != target.Length)

@@ -162,7 +162,7 @@ public sealed class ExpansionLimitTests : IDisposable
         var name = Guid.NewGuid().ToString("N") + ".csv.gz";
         await File.WriteAllBytesAsync(Path.Combine(_root, name), payload);
         var readers = new RecordReaders(new FolderPayloadStore(_root), Options.Create(limits));
-        var (reader, _) = await readers.OpenAsync(name, "data.csv.gz", new FormatOptions(), rowsChecked: false, CancellationToken.None);
+        var (reader, _) = await readers.OpenAsync(name, "data.csv.gz", new FormatOptions(), earlier: null, CancellationToken.None);
         using (reader)
         {
             while (reader.Read())

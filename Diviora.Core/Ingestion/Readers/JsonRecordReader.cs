@@ -175,6 +175,36 @@ public sealed class JsonRecordReader : IRecordReader
         OpenCore(openStream, format, limits, DefaultBufferSize);
 
     /// <summary>
+    /// Reads the records of a payload whose keys an earlier reader of the same payload found (its
+    /// <see cref="Header"/>): one pass instead of two. A key that is not among them fails the read, naming the record:
+    /// the payload changed since.
+    /// </summary>
+    /// <param name="stream">The payload from its start; the reader owns it.</param>
+    /// <param name="format">A top-level array of objects, or JSON Lines.</param>
+    /// <param name="keys">The earlier reader's header, in its order.</param>
+    /// <param name="limits">Bounds on columns, record size and depth; <see cref="JsonReaderLimits.Default"/> when null.</param>
+    internal static JsonRecordReader OpenKnown(Stream stream, JsonRecordFormat format, IReadOnlyList<string> keys, JsonReaderLimits? limits = null)
+    {
+        var reader = new JsonRecordReader(format, limits ?? JsonReaderLimits.Default, DefaultBufferSize);
+        try
+        {
+            foreach (var key in keys)
+            {
+                reader._columns.Add(key, reader._header.Count);
+                reader._header.Add(key);
+            }
+
+            reader.Begin(stream, ownsStream: true, collect: true);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Reads <paramref name="stream"/> twice from its current position: a first pass collects the header and, after
     /// seeking back, a second streams the records. The stream must be seekable and is left open.
     /// </summary>

@@ -15,12 +15,13 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
     /// <param name="blobName">The stored payload.</param>
     /// <param name="fileName">The name it was uploaded with, which hints at its format.</param>
     /// <param name="options">What the user said about its format.</param>
-    /// <param name="rowsChecked">True when an earlier pass over the same payload has checked its row lengths.</param>
+    /// <param name="earlier">What an earlier pass over the same payload established; null for the first pass.</param>
     /// <param name="cancellationToken">Stops the opening.</param>
     /// <exception cref="IngestionDataException">The payload cannot be read in the detected or given format.</exception>
     public async Task<(IRecordReader Reader, DetectedFormat Format)> OpenAsync(
-        string blobName, string? fileName, FormatOptions options, bool rowsChecked, CancellationToken cancellationToken)
+        string blobName, string? fileName, FormatOptions options, EarlierPass? earlier, CancellationToken cancellationToken)
     {
+        var rowsChecked = earlier is not null;
         var stream = await payloads.OpenReadAsync(blobName, cancellationToken);
         Stream? second = null;
         try
@@ -46,6 +47,10 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
                 case PayloadKind.Delimited:
                     var csvLimits = new CsvLimits(rowsChecked ? int.MaxValue : _limits.MaxRowChars, _limits.MaxColumns);
                     return (CsvRecordReader.Open(stream, format.Delimiter, format.Encoding, format.HasHeader, csvLimits, leaveOpen: false), format);
+                case PayloadKind.Json or PayloadKind.JsonLines when earlier?.JsonKeys is { } keys:
+                    // An earlier pass found the keys: one read of the records.
+                    return (JsonRecordReader.OpenKnown(stream, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines, keys,
+                        new JsonReaderLimits(_limits.MaxColumns, _limits.MaxRowChars)), format);
                 case PayloadKind.Json or PayloadKind.JsonLines:
                     // JSON names no columns up front: the reader scans once for the keys, then reads the records
                     // from a second stream, opened here (blob streams download lazily) so nothing blocks later.
@@ -54,9 +59,11 @@ public sealed class RecordReaders(IPayloadStore payloads, IOptions<IngestionLimi
                     var streams = new Queue<Stream>([stream, second]);
                     return (JsonRecordReader.Open(streams.Dequeue, format.Kind == PayloadKind.Json ? JsonRecordFormat.Array : JsonRecordFormat.Lines,
                         new JsonReaderLimits(_limits.MaxColumns, _limits.MaxRowChars)), format);
-                default:
+                case PayloadKind.Excel:
                     return (new OwningRecordReader(ExcelRecordReader.Open(stream, format.Sheet,
                         new ExcelReaderLimits { MaxExpandedBytes = _limits.MaxExpandedBytes, MaxColumns = _limits.MaxColumns }), stream), format);
+                default:
+                    throw new InvalidOperationException($"No reader reads payloads of kind {format.Kind}.");
             }
         }
         catch (InvalidDataException e)
