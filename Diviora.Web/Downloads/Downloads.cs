@@ -1,4 +1,4 @@
-using Diviora.Web.Extensions;
+using Diviora.Web.Api;
 using Diviora.Web.Identity;
 using Microsoft.AspNetCore.Http.Extensions;
 
@@ -42,42 +42,8 @@ public static class Downloads
 
     private static async Task PassThroughAsync(HttpContext context, IHttpClientFactory clients, UserTokens tokens, string pathAndQuery)
     {
-        var http = clients.CreateClient(Extensions.Extensions.TransferClient);
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        // The download runs as the person who asked for it: the Api checks their role, not the Web's.
-        if (await tokens.GetAccessTokenAsync(context.RequestAborted) is { } token)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        }
-
-        HttpResponseMessage response;
         // The Api checks the query before it streams, so its first answer comes quickly; the body may take minutes.
-        using (var headers = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
-        {
-            headers.CancelAfter(HeadersTimeout);
-            try
-            {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
-            {
-                await Results.Problem($"The Diviora Api is not answering ({e.Message}); try the download again in a moment.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "The Api is not answering").ExecuteAsync(context);
-                return;
-            }
-        }
-
-        using var _ = response;
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var header in response.Content.Headers)
-        {
-            if (header.Key is "Content-Type" or "Content-Disposition" or "Content-Length")
-            {
-                context.Response.Headers[header.Key] = header.Value.ToArray();
-            }
-        }
-
-        // A problem (400, 404) passes through as the Api wrote it, so the browser shows its message.
-        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        await ApiPassThrough.SendAsync(context, clients, tokens, request, HeadersTimeout, "download");
     }
 }
