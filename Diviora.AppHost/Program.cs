@@ -51,6 +51,7 @@ var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithTokenChecks(identity)
     .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
+    .WithUploadLimit(builder.Configuration)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
@@ -80,6 +81,7 @@ builder.AddProject<Projects.Diviora_Web>("web")
     .WithApplicationInsights(builder.Configuration)
     .WithReference(api).WaitFor(api)
     .WithSignIn(identity)
+    .WithUploadLimit(builder.Configuration)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -20,8 +20,8 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>The platform started with extra AppHost arguments, such as <c>--warehouse postgres</c>.</summary>
     protected PlatformFixture(string[] arguments) => _arguments = arguments;
 
-    /// <summary>The upload limit the tests run with, small so a 413 is cheap to provoke.</summary>
-    public const long MaxFileBytes = 256 * 1024;
+    /// <summary>The upload limit the tests run with: room for a file of several MB from the page, small enough that a 413 is cheap to provoke.</summary>
+    public const long MaxFileBytes = 8 * 1024 * 1024;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "diviora-tests-" + Guid.NewGuid().ToString("N"));
@@ -50,7 +50,8 @@ public class PlatformFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Diviora_AppHost>(
-            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true", $"--Diviora:Sources:AllowPrivateEndpoints={SourcesEndpoints}", .. _arguments], timeout.Token);
+            [$"--Diviora:DataDirectory={_dataDirectory}", "--Diviora:Storage:InMemory=true", $"--Diviora:Sources:AllowPrivateEndpoints={SourcesEndpoints}",
+            $"--Diviora:Uploads:MaxFileBytes={MaxFileBytes}", .. _arguments], timeout.Token);
 
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
@@ -58,7 +59,6 @@ public class PlatformFixture : IAsyncLifetime
             project.Annotations.Add(new EnvironmentCallbackAnnotation(env => env["OTEL_EXPORTER_OTLP_ENDPOINT"] = ""));
         }
 
-        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Diviora__Uploads__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Configure(builder);
 
         App = await builder.BuildAsync(timeout.Token);
