@@ -2,6 +2,7 @@ using Diviora.Web.Components;
 using Diviora.Web.Downloads;
 using Diviora.Web.Extensions;
 using Diviora.Web.Identity;
+using Diviora.Web.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapSignIn();
 app.MapDownloads();
+app.MapUploads();
 app.MapDefaultEndpoints();
 
 app.Run();

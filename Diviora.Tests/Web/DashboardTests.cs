@@ -192,6 +192,40 @@ public sealed class DashboardTests(PlatformFixture platform, BrowserFixture brow
     }
 
     [Fact]
+    public async Task A_file_of_several_megabytes_goes_from_the_browser_over_http_with_its_progress_to_a_run()
+    {
+        const int rows = 180_000;
+        var file = Path.Combine(Path.GetTempPath(), $"large-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, DashboardData.Sales(rows));
+        Assert.InRange(new FileInfo(file).Length, 5L << 20, PlatformFixture.MaxFileBytes);
+        await using var session = await BrowserSession.StartAsync(browser, platform);
+        var page = await session.OpenAsync("/upload");
+        var sent = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.Url.Contains("/upload/datasets/", StringComparison.Ordinal))
+            {
+                sent.Add(request.Url);
+            }
+        };
+        await ChooseFilesAsync(page, file);
+        var item = page.Locator("[data-testid=upload-item]");
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-state", "Ready");
+        await NameDatasetAsync(page, "large-file");
+
+        await page.Locator("[data-testid=upload-all]").ClickAsync();
+
+        await Assertions.Expect(item.Locator("[data-testid=upload-percent]")).ToHaveTextAsync("100%", new() { Timeout = 60_000 });
+        await Assertions.Expect(item.Locator("[data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 90_000 });
+        await Assertions.Expect(item.Locator("[data-testid=rows-loaded]")).ToHaveTextAsync(rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        // The bytes went over plain HTTP to the Web's upload route, not through the circuit.
+        Assert.Single(sent);
+        Assert.EndsWith("/upload/datasets/large-file", sent[0], StringComparison.Ordinal);
+        Assert.Empty(session.Errors);
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task A_run_started_elsewhere_appears_on_the_runs_page_and_turns_succeeded_without_a_reload()
     {
         await using var session = await BrowserSession.StartAsync(browser, platform);

@@ -78,17 +78,13 @@ public sealed class DivioraApiClient(HttpClient http, HttpClient transfers, Func
         return await ReadAsync<DetectedFile>(response, cancellationToken);
     }
 
-    /// <summary>Streams a file to the Api; the Api answers with the queued run.</summary>
-    public async Task<UploadAccepted> UploadAsync(
-        string dataset, string fileName, Stream content, string? contentType, UploadFormat format, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The Api's answer to an upload the browser sent itself (through the Web's <c>/upload</c> pass-through): the queued
+    /// run, or an <see cref="ApiException"/> with the Api's message.
+    /// </summary>
+    public static async Task<UploadAccepted> ReadUploadAnswerAsync(int status, string body, CancellationToken cancellationToken = default)
     {
-        using var form = new MultipartFormDataContent();
-        var file = new StreamContent(content, 1 << 16);
-        file.Headers.ContentType = MediaTypeHeaderValue.Parse(string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType);
-        form.Add(file, "file", fileName);
-        var query = format.ToQuery();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/datasets/{Escape(dataset)}/uploads" + (query.Length == 0 ? "" : "?" + query[1..])) { Content = form };
-        using var response = await Send(transfers, request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var response = new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         return await ReadAsync<UploadAccepted>(response, cancellationToken);
     }
 
