@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Diviora.Web.Identity;
+using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Diviora.Web.Api;
 
@@ -60,5 +61,23 @@ internal static class ApiPassThrough
         }
 
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The parameters of <paramref name="query"/> named in <paramref name="names"/>, each given once, and nothing else:
+    /// a link or a script someone else wrote cannot pass the Api a parameter the Web's own pages never send.
+    /// </summary>
+    public static QueryString Only(IQueryCollection query, params ReadOnlySpan<string> names)
+    {
+        var passed = new QueryBuilder();
+        foreach (var name in names)
+        {
+            if (query.TryGetValue(name, out var value) && value.Count == 1)
+            {
+                passed.Add(name, value.ToString());
+            }
+        }
+
+        return passed.ToQueryString();
     }
 }

@@ -1,6 +1,5 @@
 using Diviora.Web.Api;
 using Diviora.Web.Identity;
-using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Diviora.Web.Downloads;
 
@@ -26,19 +25,7 @@ public static class Downloads
     /// Only what the grid's export links carry goes on to the Api: a link someone else made cannot switch off the
     /// protection of CSV cells against spreadsheet formulas (<c>raw=true</c>).
     /// </summary>
-    private static QueryString ExportQuery(IQueryCollection query)
-    {
-        var passed = new QueryBuilder();
-        foreach (var name in new[] { "format", "filter", "orderBy", "select" })
-        {
-            if (query.TryGetValue(name, out var value) && value.Count == 1)
-            {
-                passed.Add(name, value.ToString());
-            }
-        }
-
-        return passed.ToQueryString();
-    }
+    private static QueryString ExportQuery(IQueryCollection query) => ApiPassThrough.Only(query, "format", "filter", "orderBy", "select");
 
     private static async Task PassThroughAsync(HttpContext context, IHttpClientFactory clients, UserTokens tokens, string pathAndQuery)
     {

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Diviora.Web.Api;
 using Diviora.Web.Identity;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Diviora.Web.Uploads;
@@ -54,7 +53,7 @@ public static class UploadEndpoint
         }
 
         body.Headers.ContentLength = context.Request.ContentLength;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/datasets/{Uri.EscapeDataString(dataset)}/uploads{FormatQuery(context.Request.Query)}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/datasets/{Uri.EscapeDataString(dataset)}/uploads{ApiPassThrough.Only(context.Request.Query, "format", "delimiter", "encoding", "header", "sheet")}")
         {
             Content = body,
         };
@@ -83,20 +82,5 @@ public static class UploadEndpoint
         return origin.Length == 0 || (Uri.TryCreate(origin, UriKind.Absolute, out var from) && from.Authority == request.Host.Value)
             ? null
             : $"An upload from {origin} is refused.";
-    }
-
-    /// <summary>Only the upload's format options go on to the Api.</summary>
-    private static QueryString FormatQuery(IQueryCollection query)
-    {
-        var passed = new QueryBuilder();
-        foreach (var name in new[] { "format", "delimiter", "encoding", "header", "sheet" })
-        {
-            if (query.TryGetValue(name, out var value) && value.Count == 1)
-            {
-                passed.Add(name, value.ToString());
-            }
-        }
-
-        return passed.ToQueryString();
     }
 }
