@@ -35,7 +35,7 @@ internal sealed class InferPass(RecordReaders readers)
 
     private async Task<(List<InferredColumn> Columns, EarlierPass Established)> InferAsync(RunContext context)
     {
-        var (reader, _, established) = await RunRecords.OpenAsync(readers, context with { Earlier = null });
+        var (reader, _, established) = await RunRecords.OpenAsync(readers, context);
         using var _ = reader;
         var names = ColumnNaming.ColumnNames(reader.Header);
         var rules = RunFields.RulesFor(context.Rules, names);

@@ -14,8 +14,8 @@ internal static class RunRecords
     {
         var run = context.Run;
         var (reader, format) = await readers.OpenAsync(run.BlobName, run.FileName, context.Options, context.Earlier, context.Cancellation);
-        // A JSON reader knows its keys once open: the payload's own, before any mapping.
-        var established = new EarlierPass(format.Kind is PayloadKind.Json or PayloadKind.JsonLines ? [.. reader.Header] : null);
+        // A JSON reader knows its keys once open: the payload's own, before any mapping. A later pass learns nothing new.
+        var established = context.Earlier ?? new EarlierPass(format.Kind is PayloadKind.Json or PayloadKind.JsonLines ? [.. reader.Header] : null);
         if (run.SourceName is null)
         {
             return (reader, format, established);
