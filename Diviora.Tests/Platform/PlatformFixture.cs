@@ -75,6 +75,25 @@ public class PlatformFixture : IAsyncLifetime
         Web = await WebSignIn.SignInAsync(web, "admin");
     }
 
+    /// <summary>
+    /// Restarts <paramref name="resource"/> (<c>resource-restart</c>) or starts it again after a stop
+    /// (<c>resource-start</c>), and waits until a new process of it is running and healthy. Right after the command
+    /// the state seen may still be the old process's (healthy, or exited), so the wait is for a process id other than
+    /// the one before and for that process's health, never for the first state that comes.
+    /// </summary>
+    public async Task RunAgainAsync(string resource, string command, CancellationToken cancellationToken)
+    {
+        var before = App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? ProcessId(current) : null;
+        await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken);
+        await App.ResourceNotifications.WaitForResourceAsync(resource, e =>
+            ProcessId(e) is { } pid && pid != before
+            && e.Snapshot.State?.Text == KnownResourceStates.Running
+            && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, cancellationToken);
+    }
+
+    private static string? ProcessId(ResourceEvent resourceEvent) =>
+        resourceEvent.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
+
     /// <summary>What a derived fixture adds to the services before the platform starts, such as environment variables.</summary>
     protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
     {

@@ -168,8 +168,7 @@ public sealed class SignInTests(PlatformFixture platform)
         var before = await http.GetStringAsync(new Uri(platform.Identity.Issuer, "/jwks"));
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await platform.App.ResourceCommands.ExecuteCommandAsync("identity", "resource-restart", timeout.Token);
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("identity", timeout.Token);
+        await platform.RunAgainAsync("identity", "resource-restart", timeout.Token);
 
         Assert.Equal(before, await AnswerAsync(http, new Uri(platform.Identity.Issuer, "/jwks"), timeout.Token));
         using var reader = platform.ApiWith(tokens.GetProperty("access_token").GetString());

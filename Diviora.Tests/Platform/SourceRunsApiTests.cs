@@ -304,11 +304,7 @@ public sealed class SourceRunsApiTests(PlatformFixture platform)
     private async Task StartWorkerAsync()
     {
         using var timeout = new CancellationTokenSource(RunTimeout);
-        await platform.App.ResourceCommands.ExecuteCommandAsync("worker", "resource-start", timeout.Token);
-        // Running first: right after the command the state seen may still be the stop's, which a health wait reads as
-        // a failed start.
-        await platform.App.ResourceNotifications.WaitForResourceAsync("worker", KnownResourceStates.Running, timeout.Token);
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("worker", timeout.Token);
+        await platform.RunAgainAsync("worker", "resource-start", timeout.Token);
     }
 
     private static string Orders(int file) => $"order_id,qty\n{file}01,{file}\n{file}02,{file * 2}\n";

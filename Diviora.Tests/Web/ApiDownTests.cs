@@ -49,11 +49,11 @@ public sealed class ApiDownTests(ApiDownFixture platform, BrowserFixture browser
         }
         finally
         {
-            await platform.App.ResourceCommands.ExecuteCommandAsync("api", "resource-start");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await platform.RunAgainAsync("api", "resource-start", timeout.Token);
         }
 
         // Back: the list fills in and the message goes, with no reload.
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("api");
         await Assertions.Expect(page.Locator("[data-testid=dataset-link]", new() { HasTextString = "before-outage" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=api-error]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(session.Errors, e => e.Contains("script", StringComparison.Ordinal));
