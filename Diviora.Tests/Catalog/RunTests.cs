@@ -68,7 +68,7 @@ public sealed class RunTests
     {
         var run = Running();
 
-        run.Requeue("Attempt 1 failed and will be retried: timeout");
+        run.Requeue("Attempt 1 failed and will be retried: timeout", Later);
         Assert.Equal((RunStatus.Queued, "Attempt 1 failed and will be retried: timeout"), (run.Status, run.Error));
 
         run.Start(Later);
@@ -79,7 +79,7 @@ public sealed class RunTests
     public void A_success_records_rows_format_and_timings_and_clears_the_last_transient_error()
     {
         var run = Running();
-        run.Requeue("Attempt 1 failed and will be retried: timeout");
+        run.Requeue("Attempt 1 failed and will be retried: timeout", Later);
         run.Start(Later);
 
         run.Succeed(Loaded, Later);
@@ -134,9 +134,9 @@ public sealed class RunTests
         Assert.Contains("only a Running run can succeed", Assert.Throws<InvalidOperationException>(() => queued.Succeed(Loaded, Later)).Message,
             StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => queued.SucceedEmpty(Later));
-        Assert.Throws<InvalidOperationException>(() => queued.Requeue("timeout"));
+        Assert.Throws<InvalidOperationException>(() => queued.Requeue("timeout", Later));
         Assert.Throws<InvalidOperationException>(() => succeeded.Succeed(Loaded, Later));
-        Assert.Throws<InvalidOperationException>(() => succeeded.Requeue("timeout"));
+        Assert.Throws<InvalidOperationException>(() => succeeded.Requeue("timeout", Later));
         Assert.Equal(RunStatus.Queued, queued.Status);
     }
 
