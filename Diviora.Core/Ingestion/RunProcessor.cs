@@ -96,6 +96,7 @@ public sealed partial class RunProcessor(
     private async Task<(int? Attempt, string Why)> StartAsync(RunMessage message, CancellationToken cancellationToken)
     {
         var why = "it is unknown, or another delivery started it a moment ago";
+        var takesOver = false;
         var attempt = await UpdateRunAsync(message.RunId, run =>
         {
             if (run.HasEnded)
@@ -110,9 +111,15 @@ public sealed partial class RunProcessor(
                 return null;
             }
 
+            takesOver = run.Status == RunStatus.Running;
             run.Start(time.GetUtcNow().UtcDateTime, message.MessageId);
             return run.Attempts;
         }, cancellationToken);
+        if (takesOver && attempt is { } taken)
+        {
+            LogTookOver(message.RunId, taken, taken - 1);
+        }
+
         return (attempt, why);
     }
 
@@ -195,6 +202,9 @@ public sealed partial class RunProcessor(
             ? $"Azure Storage answered {storage.Status} ({storage.ErrorCode ?? "no error code"}): {firstLine}"
             : firstLine;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Run {RunId}: attempt {Attempt} took over from attempt {Previous}, which stopped renewing its lease")]
+    private partial void LogTookOver(Guid runId, int attempt, int previous);
 
     [LoggerMessage(LogLevel.Information, "Run {RunId}: attempt {Attempt} started in process {ProcessId}")]
     private partial void LogStarted(Guid runId, int attempt, int processId);
