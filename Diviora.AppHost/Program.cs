@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// "--warehouse postgres" is short for "--Diviora:Warehouse postgres".
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--warehouse"] = "Diviora:Warehouse" });
+// "--warehouse postgres" is short for "--Diviora:Warehouse postgres", and "--workers 3" for "--Diviora:Workers 3".
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--warehouse"] = "Diviora:Warehouse", ["--workers"] = "Diviora:Workers" });
 
 // Local data (Azurite's blobs and queues, the SQLite or PostgreSQL warehouse) lives in a git-ignored folder, so restarts keep uploads.
 var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
@@ -52,18 +52,22 @@ var api = builder.AddProject<Projects.Diviora_Api>("api")
     .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
     .WithUploadLimit(builder.Configuration)
+    .WithQueueSettings(builder.Configuration)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WithHttpHealthCheck("/health");
 
+// Worker replicas compete for runs on the queue, as the Worker's replicas in Azure do on Service Bus.
 var worker = builder.AddProject<Projects.Diviora_Worker>("worker")
     .WithKeyRingCertificate(keyRing.Password, keyRing.PfxFile)
     .WithApplicationInsights(builder.Configuration)
     .WithSourcesPolicy(builder.Configuration, sqliteSources)
+    .WithQueueSettings(builder.Configuration)
     .WithReference(storage).WaitFor(storage)
     .WithReference(warehouse).WaitFor(warehouse)
     .WaitFor(api)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithReplicas(WorkerReplicas.From(builder.Configuration));
 
 if (messaging is not null)
 {

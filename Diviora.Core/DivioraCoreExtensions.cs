@@ -137,6 +137,7 @@ public static class DivioraCoreExtensions
         }
 
         builder.Services.AddSingleton<IRunMessageHandler, RunProcessor>();
+        builder.Services.AddSingleton<RunSweeper>();
 
         // The consumer reports the queue's gauges: one service, so the queue is not counted twice.
         if (builder.Services.Any(s => s.ServiceType == typeof(ServiceBusClient)))

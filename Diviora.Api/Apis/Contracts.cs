@@ -7,21 +7,25 @@ namespace Diviora.Api.Apis;
 /// <summary>The answer to an accepted upload.</summary>
 public sealed record UploadAccepted(Guid RunId, string Status);
 
-/// <summary>A run as the Api shows it.</summary>
+/// <summary>
+/// A run as the Api shows it. <c>notes</c> (absent while empty) says what happened on its way besides its outcome, one
+/// line each: an attempt that took over from one whose worker stopped, a message the sweep sent again.
+/// </summary>
 public sealed record RunResponse(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName, long SizeBytes, string? Format, string? Rejects,
     RunTimings? Timings, int Attempts,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Source = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? FetchMs = null,
-    string? StartedBy = null)
+    string? StartedBy = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Notes = null)
 {
     public static RunResponse From(Run run) => new(
         run.Id, run.Dataset.Name, run.Status.ToString(), run.RowsRead, run.RowsLoaded, run.RowsRejected, run.Error,
         run.CreatedAt, run.StartedAt, run.FinishedAt, run.FileName, run.SizeBytes, run.Format,
         run.RejectsBlob is null ? null : $"/api/runs/{run.Id}/rejects",
         run.InferMilliseconds is null ? null : new RunTimings(run.InferMilliseconds.Value, run.StageMilliseconds ?? 0, run.LoadMilliseconds ?? 0),
-        run.Attempts, run.SourceName, run.FetchMilliseconds, run.StartedBy);
+        run.Attempts, run.SourceName, run.FetchMilliseconds, run.StartedBy, run.Notes);
 }
 
 /// <summary>

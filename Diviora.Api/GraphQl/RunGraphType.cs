@@ -24,6 +24,10 @@ internal sealed class RunGraphType : ObjectGraphType<Run>
         Field<NonNullGraphType<LongGraphType>>("rowsLoaded").Resolve(c => c.Source.RowsLoaded);
         Field<NonNullGraphType<LongGraphType>>("rowsRejected").Resolve(c => c.Source.RowsRejected);
         Field<StringGraphType>("error").Description("Why the run failed; null unless it did.").Resolve(c => c.Source.Error);
+        Field<NonNullGraphType<IntGraphType>>("attempts").Description("How many times a worker has started the run.").Resolve(c => c.Source.Attempts);
+        Field<StringGraphType>("notes")
+            .Description("What happened on the run's way besides its outcome, one line each (an attempt that took over from one whose worker stopped, a message sent again); null while nothing did.")
+            .Resolve(c => c.Source.Notes);
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<DateTimeGraphType>("startedAt").Resolve(c => c.Source.StartedAt);
         Field<DateTimeGraphType>("finishedAt").Resolve(c => c.Source.FinishedAt);

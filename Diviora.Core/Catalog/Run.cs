@@ -13,6 +13,12 @@ public sealed class Run
     /// <summary>The longest <see cref="Error"/> kept; longer errors are cut.</summary>
     public const int MaxErrorLength = 4000;
 
+    /// <summary>The longest <see cref="Notes"/> kept; the oldest lines give way.</summary>
+    public const int MaxNotesLength = 4000;
+
+    /// <summary>The longest <see cref="MessageId"/> kept.</summary>
+    public const int MaxMessageIdLength = 100;
+
     // EF Core reads runs through this constructor, binding the parameters to the properties of the same names.
     private Run(Guid id, string blobName)
     {
@@ -31,6 +37,7 @@ public sealed class Run
         FetchMilliseconds = payload.FetchMilliseconds;
         StartedBy = startedBy;
         CreatedAt = createdAt;
+        QueuedAt = createdAt;
     }
 
     public Guid Id { get; private set; }
@@ -76,8 +83,23 @@ public sealed class Run
     /// <summary>Milliseconds of the final transaction that changes the schema and appends the rows.</summary>
     public long? LoadMilliseconds { get; private set; }
 
-    /// <summary>How many times a worker has started this run.</summary>
+    /// <summary>How many times a worker has started this run. Each attempt owns the run while it is the latest.</summary>
     public int Attempts { get; private set; }
+
+    /// <summary>
+    /// The queue message the latest attempt works under (its transport's id for the message, the same on each
+    /// redelivery); null when the transport gave none. Another message for the run while it runs is a duplicate.
+    /// </summary>
+    public string? MessageId { get; private set; }
+
+    /// <summary>
+    /// What happened to the run on its way besides its outcome, one line each, oldest first: an attempt that took over
+    /// from one whose worker stopped, a message the sweep sent again. Null while nothing did.
+    /// </summary>
+    public string? Notes { get; private set; }
+
+    /// <summary>When the run last became Queued or had its message sent again; the sweep measures a wait from it.</summary>
+    public DateTime? QueuedAt { get; private set; }
 
     /// <summary>The source that started this run; null for an upload. Kept when the source is deleted.</summary>
     public Guid? SourceId { get; private set; }
@@ -148,29 +170,62 @@ public sealed class Run
     }
 
     /// <summary>
-    /// A worker takes the run: Running, one more attempt. A run found Running is started over, since the attempt that
-    /// ran it died mid-way and its rows never committed.
+    /// True when a delivery of message <paramref name="messageId"/> must leave the run alone: it is Running under
+    /// another message, whose attempt is alive, or whose message comes back to the queue when its worker stops and
+    /// then takes the run over. Unknown message ids are never duplicates.
+    /// </summary>
+    public bool IsRunningUnderAnotherMessage(string? messageId) =>
+        Status == RunStatus.Running && MessageId is not null && messageId is not null && !string.Equals(MessageId, messageId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A worker takes the run, under delivery of message <paramref name="messageId"/>: Running, one more attempt. A run
+    /// found Running is taken over and started over, since the attempt that ran it stopped renewing its lease and its
+    /// rows never committed; <see cref="Notes"/> says so.
     /// </summary>
     /// <exception cref="InvalidOperationException">The run has ended.</exception>
-    public void Start(DateTime at)
+    public void Start(DateTime at, string? messageId = null)
     {
         if (HasEnded)
         {
             throw new InvalidOperationException($"Run '{Id}' has ended ({Status}): it cannot start again.");
         }
 
+        if (Status == RunStatus.Running)
+        {
+            Note(at, $"Attempt {Attempts + 1} took over: attempt {Attempts} stopped renewing its lease (its worker stopped or lost the queue).");
+        }
+
         Status = RunStatus.Running;
         StartedAt ??= at;
         Attempts++;
+        MessageId = messageId is null ? null : messageId.Length <= MaxMessageIdLength ? messageId : messageId[..MaxMessageIdLength];
     }
 
     /// <summary>A transient failure: the run goes back to Queued for the next delivery, with the error that will be retried.</summary>
     /// <exception cref="InvalidOperationException">The run is not Running.</exception>
-    public void Requeue(string error)
+    public void Requeue(string error, DateTime at)
     {
         EnsureRunning("be queued again");
         Status = RunStatus.Queued;
         Error = Truncate(error);
+        QueuedAt = at;
+    }
+
+    /// <summary>
+    /// The sweep found the run Queued since <see cref="QueuedAt"/> with its payload in place, and sends its message
+    /// again: <see cref="Notes"/> says so, and the wait is measured afresh.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run is not Queued.</exception>
+    public void Resend(DateTime at)
+    {
+        if (Status != RunStatus.Queued)
+        {
+            throw new InvalidOperationException($"Run '{Id}' is {Status}: only a Queued run's message is sent again.");
+        }
+
+        var since = QueuedAt ?? CreatedAt;
+        Note(at, $"Queued since {Stamp(since)} and not started: its message was presumed lost and sent again.");
+        QueuedAt = at;
     }
 
     /// <summary>The run loaded its rows: Succeeded, with what it read, loaded and rejected, and how long each pass took.</summary>
@@ -244,6 +299,20 @@ public sealed class Run
             throw new InvalidOperationException($"Run '{Id}' is {Status}: only a Running run can {action}.");
         }
     }
+
+    /// <summary>Adds a line to <see cref="Notes"/>, stamped with its time; the oldest lines give way when they grow too long.</summary>
+    private void Note(DateTime at, string text)
+    {
+        var notes = Notes is null ? $"{Stamp(at)} {text}" : $"{Notes}\n{Stamp(at)} {text}";
+        while (notes.Length > MaxNotesLength && notes.IndexOf('\n', StringComparison.Ordinal) is >= 0 and var end)
+        {
+            notes = notes[(end + 1)..];
+        }
+
+        Notes = notes.Length <= MaxNotesLength ? notes : notes[..MaxNotesLength];
+    }
+
+    private static string Stamp(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
 }

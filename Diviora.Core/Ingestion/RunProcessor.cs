@@ -26,13 +26,14 @@ public sealed partial class RunProcessor(
         activity?.SetTag("diviora.run.id", message.RunId);
         activity?.SetTag("messaging.message.delivery_count", deliveryCount);
 
-        var attempt = await StartAsync(message.RunId, cancellationToken);
+        var (attempt, idle) = await StartAsync(message, cancellationToken);
         if (attempt is null)
         {
-            LogNothingToDo(message.RunId);
+            LogNothingToDo(message.RunId, idle);
             return DeliveryOutcome.Complete;
         }
 
+        LogStarted(message.RunId, attempt.Value, Environment.ProcessId);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -58,7 +59,7 @@ public sealed partial class RunProcessor(
             var error = e is InvalidDataException ? $"The compressed data is corrupt: {e.Message}" : e.Message;
             activity?.SetStatus(ActivityStatusCode.Error, error);
             var rejected = (e as IngestionDataException)?.Rejected;
-            await FailAsync(message.RunId, error, cancellationToken, rejected);
+            await FailAsync(message.RunId, attempt.Value, error, cancellationToken, rejected);
             DivioraTelemetry.RowsRejected.Add(rejected?.RowsRejected ?? 0);
             Ended(RunStatus.Failed, started);
             LogFailed(message.RunId, error);
@@ -76,30 +77,51 @@ public sealed partial class RunProcessor(
             if (deliveryCount >= options.Value.MaxDeliveries)
             {
                 var error = $"Gave up after {deliveryCount} attempts. The last error: {Describe(e)}";
-                await FailAsync(message.RunId, error, cancellationToken);
+                await FailAsync(message.RunId, attempt.Value, error, cancellationToken);
                 Ended(RunStatus.Failed, started);
                 LogGaveUp(e, message.RunId, deliveryCount);
                 return new DeliveryOutcome(DeliveryAction.DeadLetter, error);
             }
 
-            await RecordRetryAsync(message.RunId, $"Attempt {deliveryCount} failed and will be retried: {Describe(e)}", cancellationToken);
+            await RecordRetryAsync(message.RunId, attempt.Value, $"Attempt {deliveryCount} failed and will be retried: {Describe(e)}", cancellationToken);
             LogRetrying(e, message.RunId, deliveryCount);
             return new DeliveryOutcome(DeliveryAction.Retry, e.Message);
         }
     }
 
-    /// <summary>Marks the run Running and returns its attempt number; null when the run is unknown or has ended.</summary>
-    private async Task<int?> StartAsync(Guid runId, CancellationToken cancellationToken) =>
-        await UpdateRunAsync(runId, run =>
+    /// <summary>
+    /// Marks the run Running under this message and returns its attempt number; null, with why, when the run is unknown,
+    /// has ended, runs under another message (this one is a duplicate), or another delivery started it a moment ago.
+    /// </summary>
+    private async Task<(int? Attempt, string Why)> StartAsync(RunMessage message, CancellationToken cancellationToken)
+    {
+        var why = "it is unknown, or another delivery started it a moment ago";
+        var takesOver = false;
+        var attempt = await UpdateRunAsync(message.RunId, run =>
         {
             if (run.HasEnded)
             {
+                why = $"it has ended ({run.Status})";
                 return null;
             }
 
-            run.Start(time.GetUtcNow().UtcDateTime);
+            if (run.IsRunningUnderAnotherMessage(message.MessageId))
+            {
+                why = $"attempt {run.Attempts} runs it under another message, which comes back should its worker stop";
+                return null;
+            }
+
+            takesOver = run.Status == RunStatus.Running;
+            run.Start(time.GetUtcNow().UtcDateTime, message.MessageId);
             return run.Attempts;
         }, cancellationToken);
+        if (takesOver && attempt is { } taken)
+        {
+            LogTookOver(message.RunId, taken, taken - 1);
+        }
+
+        return (attempt, why);
+    }
 
     private async Task SucceedEmptyAsync(Guid runId, int attempt, CancellationToken cancellationToken) =>
         await UpdateRunAsync(runId, run =>
@@ -113,10 +135,11 @@ public sealed partial class RunProcessor(
             return 0;
         }, cancellationToken);
 
-    private async Task FailAsync(Guid runId, string error, CancellationToken cancellationToken, RejectedRows? rejected = null) =>
+    private async Task FailAsync(Guid runId, int attempt, string error, CancellationToken cancellationToken, RejectedRows? rejected = null) =>
         await UpdateRunAsync(runId, run =>
         {
-            if (run.Status == RunStatus.Succeeded)
+            // Only the attempt that owns the run ends it; one taken over leaves it to its successor.
+            if (run.Status == RunStatus.Succeeded || run.Attempts != attempt)
             {
                 return (int?)null;
             }
@@ -125,15 +148,15 @@ public sealed partial class RunProcessor(
             return 0;
         }, cancellationToken);
 
-    private async Task RecordRetryAsync(Guid runId, string error, CancellationToken cancellationToken) =>
+    private async Task RecordRetryAsync(Guid runId, int attempt, string error, CancellationToken cancellationToken) =>
         await UpdateRunAsync(runId, run =>
         {
-            if (run.Status != RunStatus.Running)
+            if (run.Status != RunStatus.Running || run.Attempts != attempt)
             {
                 return (int?)null;
             }
 
-            run.Requeue(error);
+            run.Requeue(error, time.GetUtcNow().UtcDateTime);
             return 0;
         }, cancellationToken);
 
@@ -150,7 +173,15 @@ public sealed partial class RunProcessor(
         var result = update(run);
         if (result is not null)
         {
-            await catalog.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await catalog.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another worker or the sweep changed the run since it was read: its change stands, this one is void.
+                return null;
+            }
         }
 
         return result;
@@ -172,8 +203,14 @@ public sealed partial class RunProcessor(
             : firstLine;
     }
 
-    [LoggerMessage(LogLevel.Information, "Run {RunId} is unknown or has ended; the message changes nothing")]
-    private partial void LogNothingToDo(Guid runId);
+    [LoggerMessage(LogLevel.Warning, "Run {RunId}: attempt {Attempt} took over from attempt {Previous}, which stopped renewing its lease")]
+    private partial void LogTookOver(Guid runId, int attempt, int previous);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId}: attempt {Attempt} started in process {ProcessId}")]
+    private partial void LogStarted(Guid runId, int attempt, int processId);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId} is not started by this message, since {Why}; the message changes nothing")]
+    private partial void LogNothingToDo(Guid runId, string why);
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded with {Rows} rows (infer {InferSeconds:0.00} s, read and stage {StageSeconds:0.00} s, append {AppendSeconds:0.00} s)")]
     private partial void LogSucceeded(Guid runId, long rows, double inferSeconds, double stageSeconds, double appendSeconds);

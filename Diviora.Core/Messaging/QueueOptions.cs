@@ -12,8 +12,20 @@ public sealed class QueueOptions
     /// <summary>Deliveries of one message before it goes to the poison or dead-letter queue and its run fails.</summary>
     public int MaxDeliveries { get; set; } = 5;
 
-    /// <summary>How long a received message stays invisible to other workers while it is processed.</summary>
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// The lease of a received message: how long it stays invisible to other workers. A worker renews it every half
+    /// timeout while it processes the run, so a run whose worker dies is taken over by another once this runs out.
+    /// </summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a run may wait Queued before the Worker's sweep deems its message lost (the Api or a worker stopped
+    /// between writing the run and sending it) and sends it again, or fails the run when its payload is missing.
+    /// </summary>
+    public TimeSpan StaleQueuedAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often each Worker sweeps the catalog for runs left Queued longer than <see cref="StaleQueuedAfter"/>.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long an idle Storage Queue consumer waits before it looks again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -11,6 +11,13 @@ public sealed record RunMessage(Guid RunId, string? TraceParent, string? TraceSt
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The transport's id of the message this was read from, the same on every redelivery of it (a Storage Queue message
+    /// id, a Service Bus sequence number); null when sent or built in process. Not part of the body.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? MessageId { get; init; }
+
     /// <summary>A message for <paramref name="runId"/> carrying the current activity's trace context.</summary>
     public static RunMessage For(Guid runId)
     {

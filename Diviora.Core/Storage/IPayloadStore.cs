@@ -5,4 +5,7 @@ public interface IPayloadStore
 {
     /// <summary>Opens a stored payload for one streaming read.</summary>
     Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The size in bytes of a stored payload; null when there is no such payload.</summary>
+    Task<long?> SizeOfAsync(string name, CancellationToken cancellationToken);
 }

@@ -38,6 +38,19 @@ public sealed class RawStore(BlobServiceClient blobs) : IPayloadStore
     public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) =>
         await _container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 8 << 20 }, cancellationToken);
 
+    /// <inheritdoc />
+    public async Task<long?> SizeOfAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Deletes a payload if it exists (an upload that was refused after it was stored).</summary>
     public async Task DeleteIfExistsAsync(string blobName, CancellationToken cancellationToken) =>
         await _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: cancellationToken);

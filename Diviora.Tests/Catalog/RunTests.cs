@@ -64,11 +64,83 @@ public sealed class RunTests
     }
 
     [Fact]
+    public void A_run_found_running_is_taken_over_by_the_next_attempt_and_says_so()
+    {
+        var run = Queued();
+        run.Start(Created.AddMinutes(1), "message-1");
+        Assert.Null(run.Notes);
+
+        run.Start(Later, "message-1");
+
+        Assert.Equal((RunStatus.Running, 2, "message-1"), (run.Status, run.Attempts, run.MessageId));
+        Assert.Equal("2026-03-01 08:05:00Z Attempt 2 took over: attempt 1 stopped renewing its lease (its worker stopped or lost the queue).", run.Notes);
+        run.Succeed(Loaded, Later);
+        Assert.Equal((RunStatus.Succeeded, null), (run.Status, run.Error));
+        Assert.StartsWith("2026-03-01 08:05:00Z Attempt 2 took over", run.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_retried_run_starts_again_without_a_note()
+    {
+        var run = Running();
+        run.Requeue("Attempt 1 failed and will be retried: timeout", Later);
+        Assert.Equal(Later, run.QueuedAt);
+
+        run.Start(Later.AddSeconds(2));
+
+        Assert.Equal((RunStatus.Running, 2, (string?)null), (run.Status, run.Attempts, run.Notes));
+    }
+
+    [Fact]
+    public void Another_message_for_a_run_running_under_a_known_message_is_a_duplicate()
+    {
+        var run = Queued();
+        Assert.False(run.IsRunningUnderAnotherMessage("a"));
+
+        run.Start(Created, "a");
+
+        Assert.True(run.IsRunningUnderAnotherMessage("b"));
+        Assert.False(run.IsRunningUnderAnotherMessage("a"));
+        // A message or a run without an id cannot be told apart: the delivery takes the run over, as before ids were kept.
+        Assert.False(run.IsRunningUnderAnotherMessage(null));
+        run.Start(Later);
+        Assert.False(run.IsRunningUnderAnotherMessage("b"));
+    }
+
+    [Fact]
+    public void A_resent_run_says_since_when_it_waited_and_waits_afresh()
+    {
+        var run = Queued();
+        Assert.Equal(Created, run.QueuedAt);
+
+        run.Resend(Later);
+
+        Assert.Equal((RunStatus.Queued, Later), (run.Status, run.QueuedAt));
+        Assert.Equal("2026-03-01 08:05:00Z Queued since 2026-03-01 08:00:00Z and not started: its message was presumed lost and sent again.", run.Notes);
+        run.Start(Later.AddMinutes(1));
+        Assert.Throws<InvalidOperationException>(() => run.Resend(Later.AddMinutes(2)));
+    }
+
+    [Fact]
+    public void Notes_keep_their_newest_lines_when_they_grow_too_long()
+    {
+        var run = Queued();
+        for (var i = 0; i < 100; i++)
+        {
+            run.Start(Created.AddMinutes(i));
+        }
+
+        Assert.True(run.Notes!.Length <= Run.MaxNotesLength);
+        Assert.EndsWith("Attempt 100 took over: attempt 99 stopped renewing its lease (its worker stopped or lost the queue).", run.Notes, StringComparison.Ordinal);
+        Assert.Matches(@"^\d{4}-", run.Notes);
+    }
+
+    [Fact]
     public void A_requeued_run_waits_with_its_transient_error_and_starts_again()
     {
         var run = Running();
 
-        run.Requeue("Attempt 1 failed and will be retried: timeout");
+        run.Requeue("Attempt 1 failed and will be retried: timeout", Later);
         Assert.Equal((RunStatus.Queued, "Attempt 1 failed and will be retried: timeout"), (run.Status, run.Error));
 
         run.Start(Later);
@@ -79,7 +151,7 @@ public sealed class RunTests
     public void A_success_records_rows_format_and_timings_and_clears_the_last_transient_error()
     {
         var run = Running();
-        run.Requeue("Attempt 1 failed and will be retried: timeout");
+        run.Requeue("Attempt 1 failed and will be retried: timeout", Later);
         run.Start(Later);
 
         run.Succeed(Loaded, Later);
@@ -134,9 +206,9 @@ public sealed class RunTests
         Assert.Contains("only a Running run can succeed", Assert.Throws<InvalidOperationException>(() => queued.Succeed(Loaded, Later)).Message,
             StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => queued.SucceedEmpty(Later));
-        Assert.Throws<InvalidOperationException>(() => queued.Requeue("timeout"));
+        Assert.Throws<InvalidOperationException>(() => queued.Requeue("timeout", Later));
         Assert.Throws<InvalidOperationException>(() => succeeded.Succeed(Loaded, Later));
-        Assert.Throws<InvalidOperationException>(() => succeeded.Requeue("timeout"));
+        Assert.Throws<InvalidOperationException>(() => succeeded.Requeue("timeout", Later));
         Assert.Equal(RunStatus.Queued, queued.Status);
     }
 

@@ -13,6 +13,8 @@ internal sealed class BreakingPayloadStore(IPayloadStore inner, int breakOnOpen,
         return Interlocked.Increment(ref _opens) == breakOnOpen ? new BreakingStream(stream, afterBytes) : stream;
     }
 
+    public Task<long?> SizeOfAsync(string name, CancellationToken cancellationToken) => inner.SizeOfAsync(name, cancellationToken);
+
     private sealed class BreakingStream(Stream inner, long afterBytes) : ReadOnlyStream
     {
         private long _read;

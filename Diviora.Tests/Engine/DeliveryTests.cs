@@ -39,6 +39,39 @@ public sealed class DeliveryTests(Diviora.Tests.Warehouse.WarehouseFixture fixtu
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task Duplicate_messages_start_a_run_once_and_leave_a_running_run_to_the_message_it_runs_under(string kind)
+    {
+        await using var engine = await fixture.EngineAsync(kind);
+        var handler = engine.Get<IRunMessageHandler>();
+
+        // Two messages of one Queued run delivered at once (the sweep resent one): one attempt loads it.
+        var raced = await engine.QueueRunAsync("duplicated", Csv);
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => handler.HandleAsync(new RunMessage(raced, null, null) { MessageId = "m-1" }, 1, CancellationToken.None)),
+            Task.Run(() => handler.HandleAsync(new RunMessage(raced, null, null) { MessageId = "m-2" }, 1, CancellationToken.None)));
+        Assert.All(outcomes, o => Assert.Equal(DeliveryAction.Complete, o.Action));
+        var once = await engine.RunAsync(raced);
+        Assert.Equal((RunStatus.Succeeded, 1, 3L, (string?)null), (once.Status, once.Attempts, once.RowsLoaded, once.Notes));
+        Assert.Equal(3, await engine.CountRowsAsync("duplicated"));
+
+        // A run Running under message m-1: another message leaves it alone; m-1 back again (its lease ran out) takes it over.
+        var running = await engine.QueueRunAsync("leased", Csv);
+        await engine.UpdateRunAsync(running, run => run.Start(DateTime.UtcNow, "m-1"));
+        Assert.Equal(DeliveryAction.Complete, (await handler.HandleAsync(new RunMessage(running, null, null) { MessageId = "m-2" }, 1, CancellationToken.None)).Action);
+        var untouched = await engine.RunAsync(running);
+        Assert.Equal((RunStatus.Running, 1, 0L), (untouched.Status, untouched.Attempts, untouched.Dataset.RowCount));
+
+        Assert.Equal(DeliveryAction.Complete, (await handler.HandleAsync(new RunMessage(running, null, null) { MessageId = "m-1" }, 2, CancellationToken.None)).Action);
+        var takenOver = await engine.RunAsync(running);
+        Assert.Equal((RunStatus.Succeeded, 2, 3L), (takenOver.Status, takenOver.Attempts, takenOver.RowsLoaded));
+        Assert.EndsWith("Attempt 2 took over: attempt 1 stopped renewing its lease (its worker stopped or lost the queue).", takenOver.Notes, StringComparison.Ordinal);
+        Assert.Equal(DeliveryAction.Complete, (await handler.HandleAsync(new RunMessage(running, null, null) { MessageId = "m-3" }, 1, CancellationToken.None)).Action);
+        Assert.Equal((2, 3L), ((await engine.RunAsync(running)).Attempts, await engine.CountRowsAsync("leased")));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task A_run_left_running_by_a_crashed_attempt_loads_once_on_redelivery(string kind)
     {
         await using var engine = await fixture.EngineAsync(kind);

@@ -22,6 +22,9 @@ public sealed class JsonPassesTests
             Opens++;
             return Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(payloads[name])));
         }
+
+        public Task<long?> SizeOfAsync(string name, CancellationToken cancellationToken) =>
+            Task.FromResult(payloads.TryGetValue(name, out var payload) ? Encoding.UTF8.GetByteCount(payload) : (long?)null);
     }
 
     private const string Lines = "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"extra\":{\"x\":true}}\n";

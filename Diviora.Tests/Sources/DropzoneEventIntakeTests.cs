@@ -7,6 +7,7 @@ using Diviora.Core.Sources.Dropzone;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Diviora.Tests.Engine;
+using Diviora.Tests.Messaging;
 using Diviora.Tests.Warehouse;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -148,19 +149,6 @@ public sealed class DropzoneEventIntakeTests(WarehouseFixture fixture)
         catalog.Sources.Add(source);
         await catalog.SaveChangesAsync();
         return source;
-    }
-
-    private sealed class RecordingQueue : IIngestionQueue
-    {
-        private readonly ConcurrentQueue<Guid> _sent = new();
-
-        public List<Guid> Sent => [.. _sent];
-
-        public Task SendAsync(RunMessage message, CancellationToken cancellationToken)
-        {
-            _sent.Enqueue(message.RunId);
-            return Task.CompletedTask;
-        }
     }
 
     private sealed class ThrowingQueue : IIngestionQueue

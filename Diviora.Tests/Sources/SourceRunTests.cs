@@ -13,6 +13,7 @@ using Diviora.Core.Sources.Dropzone;
 using Diviora.Core.Storage;
 using Diviora.Core.Warehouse;
 using Diviora.Tests.Engine;
+using Diviora.Tests.Messaging;
 using Diviora.Tests.Warehouse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -617,18 +618,5 @@ public sealed class SourceRunTests(WarehouseFixture fixture)
     private sealed class BrokenQueue : IIngestionQueue
     {
         public Task SendAsync(RunMessage message, CancellationToken cancellationToken) => throw new InvalidOperationException("The queue is away.");
-    }
-
-    private sealed class RecordingQueue : IIngestionQueue
-    {
-        private readonly ConcurrentQueue<Guid> _sent = new();
-
-        public List<Guid> Sent => [.. _sent];
-
-        public Task SendAsync(RunMessage message, CancellationToken cancellationToken)
-        {
-            _sent.Enqueue(message.RunId);
-            return Task.CompletedTask;
-        }
     }
 }

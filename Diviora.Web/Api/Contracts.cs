@@ -25,7 +25,8 @@ public sealed record AggregateResult(IReadOnlyList<string> GroupBy, IReadOnlyLis
 public sealed record RunSummary(
     Guid Id, string Dataset, string Status, long RowsRead, long RowsLoaded, long RowsRejected, string? Error,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? FileName = null, long SizeBytes = 0, string? Format = null,
-    string? Rejects = null, RunTimings? Timings = null, int Attempts = 0, string? Source = null, long? FetchMs = null, string? StartedBy = null)
+    string? Rejects = null, RunTimings? Timings = null, int Attempts = 0, string? Source = null, long? FetchMs = null, string? StartedBy = null,
+    string? Notes = null)
 {
     public bool HasEnded => Status is "Succeeded" or "Failed";
 }

@@ -14,5 +14,6 @@ internal static class Extensions
         builder.AddDivioraIngestion();
         builder.Services.AddHostedService<IngestionWorker>();
         builder.Services.AddHostedService<SourcesWorker>();
+        builder.Services.AddHostedService<RunSweepWorker>();
     }
 }

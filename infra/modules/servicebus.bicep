@@ -36,7 +36,9 @@ resource ingestion 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = {
   name: ingestionQueueName
   properties: {
     maxDeliveryCount: maxDeliveries
-    lockDuration: 'PT5M'
+    // The lease of a run's message: the Worker's processor renews it while the run works, so a replica that stops
+    // (scaled in, out of memory, node lost) has its run taken over by another within about a minute.
+    lockDuration: 'PT1M'
     deadLetteringOnMessageExpiration: true
     defaultMessageTimeToLive: 'P14D'
   }

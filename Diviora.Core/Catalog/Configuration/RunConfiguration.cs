@@ -20,6 +20,13 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Mapping).HasMaxLength(64 * 1024);
         builder.Property(r => r.Cursor).HasMaxLength(1000);
         builder.Property(r => r.StartedBy).HasMaxLength(RunStarters.MaxLength);
+        builder.Property(r => r.MessageId).HasMaxLength(Run.MaxMessageIdLength);
+        builder.Property(r => r.Notes).HasMaxLength(Run.MaxNotesLength);
+        // Every change to a run is conditional on what its writer read: two workers starting one run, or a sweep and a
+        // worker, cannot both win; the loser's SaveChanges finds no row and throws DbUpdateConcurrencyException.
+        builder.Property(r => r.Status).IsConcurrencyToken();
+        builder.Property(r => r.Attempts).IsConcurrencyToken();
+        builder.Property(r => r.QueuedAt).IsConcurrencyToken();
         builder.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.CreatedAt);
         builder.HasIndex(r => new { r.DatasetId, r.CreatedAt });

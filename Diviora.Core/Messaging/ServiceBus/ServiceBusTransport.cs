@@ -50,7 +50,9 @@ public sealed partial class ServiceBusTransport(ServiceBusClient client, IOption
         }
 
         DivioraTelemetry.RecordQueueWait(message.EnqueuedTime, message.DeliveryCount);
-        var outcome = await handler.HandleAsync(runMessage, message.DeliveryCount, args.CancellationToken);
+        // Every message of a run has the run id as its MessageId; the sequence number tells two messages apart.
+        var delivered = runMessage with { MessageId = "sb:" + message.SequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var outcome = await handler.HandleAsync(delivered, message.DeliveryCount, args.CancellationToken);
         switch (outcome.Action)
         {
             case DeliveryAction.Complete:

@@ -68,7 +68,7 @@ public sealed partial class StorageQueueTransport(QueueServiceClient queues, IOp
             try
             {
                 outcome = RunMessage.TryParse(message.Body, out var runMessage)
-                    ? await handler.HandleAsync(runMessage, (int)message.DequeueCount, cancellationToken)
+                    ? await handler.HandleAsync(runMessage with { MessageId = message.MessageId }, (int)message.DequeueCount, cancellationToken)
                     : new DeliveryOutcome(DeliveryAction.DeadLetter, "The message is not a run message.");
             }
             finally

@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Diviora.Tests.Web.Components;
 
-/// <summary>A run's page: <c>Load again</c> replays an ended run and opens the new one; runs with nothing stored do not offer it.</summary>
+/// <summary>
+/// A run's page: <c>Load again</c> replays an ended run and opens the new one; runs with nothing stored do not offer it;
+/// a run's notes (a take-over) are shown, one line each.
+/// </summary>
 [Trait("Category", "Unit")]
 public sealed class RunPageTests : DashboardContext
 {
@@ -46,5 +49,22 @@ public sealed class RunPageTests : DashboardContext
 
         Assert.Empty(first.FindAll("[data-testid=replay-run]"));
         Assert.Empty(second.FindAll("[data-testid=replay-run]"));
+    }
+
+    [Fact]
+    public void A_run_taken_over_says_so_and_one_without_notes_shows_none()
+    {
+        var takenOver = Guid.Parse("6f1c2a4e-0000-4000-8000-000000000014");
+        var plain = Guid.Parse("6f1c2a4e-0000-4000-8000-000000000015");
+        const string Note = "2025-03-01 08:00:12Z Attempt 2 took over: attempt 1 stopped renewing its lease (its worker stopped or lost the queue).";
+        Api.Answer($"/api/runs/{takenOver}", RunJson(takenOver, "Succeeded", $$""","attempts":2,"notes":"{{Note}}" """));
+        Api.Answer($"/api/runs/{plain}", RunJson(plain, "Succeeded"));
+
+        var first = Render<Run>(p => p.Add(c => c.Id, takenOver));
+        var second = Render<Run>(p => p.Add(c => c.Id, plain));
+
+        Assert.Equal(Note, first.WaitForElement("[data-testid=run-notes] .run-notes").TextContent.Trim());
+        second.WaitForElement("[data-testid=run-status]");
+        Assert.Empty(second.FindAll("[data-testid=run-notes]"));
     }
 }

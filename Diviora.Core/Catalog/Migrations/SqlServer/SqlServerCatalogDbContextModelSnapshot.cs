@@ -133,6 +133,7 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
                         .HasColumnType("int");
 
                     b.Property<string>("BlobName")
@@ -178,9 +179,21 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                         .HasMaxLength(65536)
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<string>("Options")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("RejectsBlob")
                         .HasMaxLength(1024)
@@ -216,6 +229,7 @@ namespace Diviora.Core.Catalog.Migrations.SqlServer
                         .HasColumnType("nvarchar(200)");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
