@@ -50,7 +50,42 @@ internal static class ApiClientExtensions
         }
     }
 
-    /// <summary>Stores a secret: <c>PUT /api/secrets/{name}</c> with <c>{ "value": ... }</c>.</summary>
+    /// <summary>Polls the run at <paramref name="location"/> until <paramref name="until"/> holds of it, for at most <paramref name="within"/>.</summary>
+    public static async Task<JsonElement> WaitForRunAsync(
+        this HttpClient api, string location, Func<JsonElement, bool> until, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var run = await api.GetFromJsonAsync<JsonElement>(location, cancellationToken);
+            if (until(run))
+            {
+                return run;
+            }
+
+            if (deadline.Elapsed > within)
+            {
+                throw new TimeoutException($"Run {location} did not get there within {within}: {run.GetRawText()}");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>A CSV of <paramref name="rows"/> rows with ids 1..rows, several columns wide, so loading it takes seconds.</summary>
+    public static byte[] NumberedCsv(int rows)
+    {
+        var text = new StringBuilder("id,customer,country,amount,day,note\n", rows * 64);
+        string[] countries = ["DE", "FR", "NL", "SE", "PL"];
+        for (var i = 1; i <= rows; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"{i},customer-{i % 9973},{countries[i % 5]},{i % 100000 / 100.0:0.00},2026-{i % 12 + 1:00}-{i % 28 + 1:00},row {i} of the file\n");
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     /// <summary>Stores a secret bound to <paramref name="allowedHosts"/>; the loopback hosts the tests' sources listen on when none are given.</summary>
     public static Task<HttpResponseMessage> PutSecretAsync(this HttpClient api, string name, string value, params string[] allowedHosts) =>
         api.PutAsJsonAsync($"/api/secrets/{name}", new { value, allowedHosts = allowedHosts.Length > 0 ? allowedHosts : ["127.0.0.1", "localhost"] });

@@ -50,11 +50,11 @@ public sealed class StorageOutageTests(StorageOutageFixture platform, ITestOutpu
         using var stopWatching = new CancellationTokenSource();
         var worker = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "worker");
         var workerLog = ResourceLogs.WatchAsync(platform.App.Services.GetRequiredService<ResourceLoggerService>(), worker, stopWatching.Token);
-        using var response = await platform.Api.UploadAsync("outage", Csv(Rows), "outage.csv");
+        using var response = await platform.Api.UploadAsync("outage", ApiClientExtensions.NumberedCsv(Rows), "outage.csv");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var location = response.Headers.Location!.ToString();
 
-        await WaitAsync(location, r => r.GetProperty("status").GetString() != "Queued", TimeSpan.FromSeconds(60), timeout.Token);
+        await platform.Api.WaitForRunAsync(location, r => r.GetProperty("status").GetString() != "Queued", TimeSpan.FromSeconds(60), timeout.Token);
         await platform.App.ResourceCommands.ExecuteCommandAsync("storage", "resource-stop", timeout.Token);
         var stopped = Stopwatch.StartNew();
         var during = await platform.Api.GetFromJsonAsync<JsonElement>(location, timeout.Token);
@@ -65,7 +65,7 @@ public sealed class StorageOutageTests(StorageOutageFixture platform, ITestOutpu
         await platform.RunAgainAsync("storage", "resource-start", timeout.Token);
         output.WriteLine($"storage running again after {stopped.Elapsed.TotalSeconds:0.0} s");
 
-        var run = await WaitAsync(location, r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(3), timeout.Token);
+        var run = await platform.Api.WaitForRunAsync(location, r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(3), timeout.Token);
         output.WriteLine($"run ended {run.GetProperty("status").GetString()} {stopped.Elapsed.TotalSeconds:0.0} s after the stop, " +
             $"attempts {run.GetProperty("attempts").GetInt32()}, error: {Text(run, "error")}, notes: {Text(run, "notes")}");
 
@@ -100,36 +100,4 @@ public sealed class StorageOutageTests(StorageOutageFixture platform, ITestOutpu
 
     private static string Text(JsonElement run, string property) =>
         run.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-
-    private async Task<JsonElement> WaitAsync(string location, Func<JsonElement, bool> until, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var run = await platform.Api.GetFromJsonAsync<JsonElement>(location, cancellationToken);
-            if (until(run))
-            {
-                return run;
-            }
-
-            if (deadline.Elapsed > within)
-            {
-                throw new TimeoutException($"Run {location} did not get there within {within}: {run.GetRawText()}");
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-    }
-
-    /// <summary>A CSV of <paramref name="rows"/> rows with ids 1..rows, wide enough that loading it takes seconds.</summary>
-    private static byte[] Csv(int rows)
-    {
-        var text = new StringBuilder("id,customer,amount,day\n", rows * 40);
-        for (var i = 1; i <= rows; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{i},customer-{i % 9973},{i % 100000 / 100.0:0.00},2026-{i % 12 + 1:00}-{i % 28 + 1:00}\n");
-        }
-
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
 }

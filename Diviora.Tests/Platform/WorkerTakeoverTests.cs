@@ -81,7 +81,7 @@ public sealed partial class WorkerTakeoverTests(TwoWorkersFixture platform, ITes
             }
         })).ToList();
 
-        var csv = Csv(Rows);
+        var csv = ApiClientExtensions.NumberedCsv(Rows);
         var uploaded = Stopwatch.StartNew();
         using var response = await platform.Api.UploadAsync("takeover", csv, "takeover.csv");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
@@ -107,11 +107,11 @@ public sealed partial class WorkerTakeoverTests(TwoWorkersFixture platform, ITes
         output.WriteLine($"killed {replica} (process {processId}) with the run at attempt 1");
 
         // The other replica takes the run over once the lease runs out, and loads it from the start.
-        await WaitAsync(location, r => r.GetProperty("attempts").GetInt32() == 2, TimeSpan.FromSeconds(60), timeout.Token);
+        await platform.Api.WaitForRunAsync(location, r => r.GetProperty("attempts").GetInt32() == 2, TimeSpan.FromSeconds(60), timeout.Token);
         output.WriteLine($"attempt 2 started {killed.Elapsed.TotalSeconds:0.0} s after the kill (lease {TwoWorkersFixture.Lease.TotalSeconds} s)");
         Assert.True(killed.Elapsed < TwoWorkersFixture.Lease * 2 + TimeSpan.FromSeconds(5), $"taken over only after {killed.Elapsed}");
 
-        var run = await WaitAsync(location, r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(150), timeout.Token);
+        var run = await platform.Api.WaitForRunAsync(location, r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(150), timeout.Token);
         output.WriteLine($"run ended {run.GetProperty("status").GetString()} {killed.Elapsed.TotalSeconds:0.0} s after the kill");
         Assert.Equal(("Succeeded", (long)Rows, (long)Rows, 2), (run.GetProperty("status").GetString(), run.GetProperty("rowsRead").GetInt64(),
             run.GetProperty("rowsLoaded").GetInt64(), run.GetProperty("attempts").GetInt32()));
@@ -127,39 +127,6 @@ public sealed partial class WorkerTakeoverTests(TwoWorkersFixture platform, ITes
 
         await stopWatching.CancelAsync();
         await Task.WhenAll(watching);
-    }
-
-    private async Task<JsonElement> WaitAsync(string location, Func<JsonElement, bool> until, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var run = await platform.Api.GetFromJsonAsync<JsonElement>(location, cancellationToken);
-            if (until(run))
-            {
-                return run;
-            }
-
-            if (deadline.Elapsed > within)
-            {
-                throw new TimeoutException($"Run {location} did not get there within {within}: {run.GetRawText()}");
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-    }
-
-    /// <summary>A CSV of <paramref name="rows"/> rows with ids 1..rows, several columns wide, so loading it takes seconds.</summary>
-    private static byte[] Csv(int rows)
-    {
-        var text = new StringBuilder("id,customer,country,amount,day,note\n", rows * 64);
-        string[] countries = ["DE", "FR", "NL", "SE", "PL"];
-        for (var i = 1; i <= rows; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{i},customer-{i % 9973},{countries[i % 5]},{i % 100000 / 100.0:0.00},2026-{i % 12 + 1:00}-{i % 28 + 1:00},row {i} of the file\n");
-        }
-
-        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     [GeneratedRegex(@"Run (?<run>[0-9a-f-]{36}): attempt (?<attempt>\d+) started in process (?<pid>\d+)")]
