@@ -98,15 +98,17 @@ internal sealed class InferPass(RecordReaders readers)
             await full.Writer.WriteAsync(batch, stop.Token);
             full.Writer.Complete();
         }
-        catch (OperationCanceledException) when (observing.IsFaulted)
-        {
-            // The observer failed first: its exception is the one that says why.
-        }
         catch
         {
             full.Writer.TryComplete();
             await stop.CancelAsync();
             await observing.ContinueWith(_ => { }, TaskScheduler.Default);
+            if (observing.IsFaulted)
+            {
+                // The observer failed first, and the reader stopped because of it: the observer's exception says why.
+                await observing;
+            }
+
             throw;
         }
 
